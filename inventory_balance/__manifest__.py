@@ -1,0 +1,23 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Inventory Balance",
+    "summary": "Stock ledger, balances at any date, conditions and inventory control",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/inventory-suite/inventory-suite",
+    "author": "Inventory Suite",
+    "license": "LGPL-3",
+    "depends": ["stock"],
+    "data": [
+        "security/inventory_balance_groups.xml",
+        "security/ir.model.access.csv",
+        "data/inventory_condition_data.xml",
+        "views/inventory_condition_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/inventory_balance_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,21 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Inventory Period End",
+    "summary": "Period-end balance function: reconcile ledger, quants and "
+    "valuation, then close the period",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/inventory-suite/inventory-suite",
+    "author": "Inventory Suite",
+    "license": "LGPL-3",
+    "depends": ["inventory_snapshot", "stock_account"],
+    "data": [
+        "security/inventory_period_end_groups.xml",
+        "security/ir.model.access.csv",
+        "security/inventory_period_end_security.xml",
+        "views/inventory_period_views.xml",
+        "views/menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,20 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Inventory Snapshots",
+    "summary": "Point-in-time inventory snapshots: take, view, compare, export",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/inventory-suite/inventory-suite",
+    "author": "Inventory Suite",
+    "license": "LGPL-3",
+    "depends": ["inventory_balance", "mail"],
+    "data": [
+        "security/inventory_snapshot_groups.xml",
+        "security/ir.model.access.csv",
+        "security/inventory_snapshot_security.xml",
+        "views/inventory_snapshot_views.xml",
+        "views/menus.xml",
+    ],
+    "installable": True,
+}
