@@ -1,0 +1,2 @@
+from .generator_spec import GeneratorSpec, GeneratorSpecError
+from .stock_history_generator import StockHistoryGenerator
