@@ -1,0 +1,32 @@
+"""Shared fixtures of the plain-pytest checks: no Odoo needed."""
+
+import ast
+import os
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def addon_dirs():
+    """Every folder at the repository root that holds a ``__manifest__.py``."""
+    return sorted(
+        name
+        for name in os.listdir(REPO)
+        if os.path.isfile(os.path.join(REPO, name, "__manifest__.py"))
+    )
+
+
+def read_manifest(addon):
+    with open(
+        os.path.join(REPO, addon, "__manifest__.py"), encoding="utf-8"
+    ) as manifest:
+        return ast.literal_eval(manifest.read())
+
+
+ADDONS = addon_dirs()
+
+
+@pytest.fixture(scope="session")
+def repo():
+    return REPO
