@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# THE setup-and-run command: set up everything, create the demo database once,
+# then serve it on http://localhost:$INVENTORY_HTTP_PORT (login admin / admin).
+#
+#   ./scripts/run.sh             set up, then serve (Ctrl-C stops)
+#   ./scripts/run.sh --no-serve  set up and stop
+#
+# Steps: a virtualenv .venv (with the system site packages, so an Odoo already
+# importable stays importable); Odoo 19 found (a) importable, (b) as a source
+# tree in $ODOO_SRC, or (c) cloned into $ODOO_CLONE_DIR; our requirements;
+# PostgreSQL reached through PGHOST/PGPORT/PGUSER/PGPASSWORD (a stopped local
+# Debian cluster is started); the database $INVENTORY_DB created with our
+# addons and demo data if it does not exist yet; then the server.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+serve=1
+for arg in "$@"; do
+    case "$arg" in
+        --no-serve) serve=0 ;;
+        -h | --help)
+            sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "run.sh: unknown argument $arg (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+db="${INVENTORY_DB:-inventory_demo}"
+http_port="${INVENTORY_HTTP_PORT:-8069}"
+http_interface="${INVENTORY_HTTP_INTERFACE:-127.0.0.1}"
+clone_dir="${ODOO_CLONE_DIR:-$repo/.odoo/src}"
+base_python="${INVENTORY_PYTHON:-python3}"
+
+say() { printf '\n==> %s\n' "$*"; }
+die() {
+    printf '\nrun.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+# --- 1. virtualenv ------------------------------------------------------------
+if [[ ! -x .venv/bin/python ]]; then
+    say "Creating the virtualenv .venv (with the system site packages)"
+    command -v "$base_python" >/dev/null || die "no $base_python found: install Python 3.10-3.12"
+    "$base_python" -m venv --system-site-packages .venv ||
+        die "could not create .venv (on Debian/Ubuntu: apt-get install python3-venv)"
+fi
+py="$repo/.venv/bin/python"
+"$py" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))' ||
+    echo "run.sh: warning: Odoo 19 is tested with Python 3.10-3.12, this is $("$py" -V)" >&2
+
+# --- 2. Odoo 19 ---------------------------------------------------------------
+odoo_is_importable() {
+    (cd / && "$py" -c 'import odoo.release; assert odoo.release.version_info[0] == 19' 2>/dev/null)
+}
+odoo_cmd=()
+addons_path="$repo"
+if odoo_is_importable; then
+    say "Odoo 19 is importable: $(cd / && "$py" -c 'import odoo.release, os; print(os.path.dirname(odoo.release.__file__))')"
+    odoo_cmd=("$py" -m odoo)
+else
+    if [[ -z "${ODOO_SRC:-}" ]]; then
+        if [[ ! -f "$clone_dir/odoo-bin" ]]; then
+            say "Cloning Odoo 19.0 into $clone_dir (set ODOO_SRC to use a source tree you have)"
+            command -v git >/dev/null || die "git is needed to clone Odoo (or set ODOO_SRC)"
+            mkdir -p "$(dirname "$clone_dir")"
+            git clone --depth 1 --branch 19.0 https://github.com/odoo/odoo "$clone_dir" ||
+                die "could not clone Odoo 19.0; clone it yourself and set ODOO_SRC to its folder"
+        fi
+        ODOO_SRC="$clone_dir"
+    fi
+    [[ -f "$ODOO_SRC/odoo-bin" ]] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo-bin)"
+    ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
+    say "Using the Odoo source tree $ODOO_SRC"
+    "$py" -m pip install --quiet -r "$ODOO_SRC/requirements.txt" ||
+        die "could not install Odoo's requirements (psycopg2 and python-ldap need libpq-dev, libldap2-dev, libsasl2-dev)"
+    odoo_cmd=("$py" "$ODOO_SRC/odoo-bin")
+    addons_path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$repo"
+fi
+
+# --- 3. our requirements (pip skips what is already installed) ----------------
+say "Installing requirements.txt"
+"$py" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+# --- 4. PostgreSQL ------------------------------------------------------------
+pg_check() {
+    # Prints the reason and fails when PostgreSQL cannot be reached.
+    (cd / && "$py" - <<'PY'
+import sys
+try:
+    import psycopg2
+    psycopg2.connect(dbname="postgres", connect_timeout=5).close()
+except Exception as exc:  # ImportError or psycopg2.Error: one line, no traceback
+    print((str(exc).strip() or repr(exc)).splitlines()[0])
+    sys.exit(1)
+PY
+    )
+}
+pg_is_local() {
+    case "${PGHOST:-}" in "" | localhost | 127.0.0.1 | ::1 | /*) return 0 ;; *) return 1 ;; esac
+}
+if ! pg_reason="$(pg_check)" && pg_is_local && command -v pg_lsclusters >/dev/null; then
+    while read -r ver name _port status _rest; do
+        if [[ "$status" == down ]]; then
+            say "Starting the local PostgreSQL cluster $ver/$name"
+            pg_ctlcluster "$ver" "$name" start || echo "run.sh: could not start $ver/$name" >&2
+        fi
+    done < <(pg_lsclusters --no-header 2>/dev/null || true)
+    pg_reason="$(pg_check)" || true
+fi
+if ! pg_check >/dev/null; then
+    cat >&2 <<EOF
+
+run.sh: PostgreSQL is not reachable: ${pg_reason:-unknown error}
+
+Start PostgreSQL (13 or newer) and tell run.sh where it is with the usual
+variables, for example:
+
+    PGHOST=localhost PGPORT=5432 PGUSER=odoo PGPASSWORD=secret ./scripts/run.sh
+
+  PGHOST      host name, or the socket folder (e.g. /var/run/postgresql)
+  PGPORT      port (default 5432)
+  PGUSER      a role allowed to create databases; not 'postgres' (Odoo refuses it)
+  PGPASSWORD  its password
+
+A local role named after you can be made with:
+    sudo -u postgres createuser --createdb "\$USER"
+EOF
+    exit 1
+fi
+
+# --- 5. the demo database -----------------------------------------------------
+addons="inventory_balance,inventory_snapshot,inventory_period_end"
+for extra in product_expiry mrp; do
+    if (cd / && "$py" - "$extra" "$addons_path" "${ODOO_SRC:-}" <<'PY'
+import os
+import sys
+name, path, src = sys.argv[1], sys.argv[2], sys.argv[3]
+dirs = path.split(",")
+if not src:
+    import odoo.addons
+    dirs += list(odoo.addons.__path__)
+    import odoo.release
+    dirs.append(os.path.join(os.path.dirname(os.path.dirname(odoo.release.__file__)), "addons"))
+sys.exit(not any(os.path.isfile(os.path.join(d, name, "__manifest__.py")) for d in dirs))
+PY
+    ); then
+        addons="$addons,$extra"
+    fi
+done
+
+db_state="$(cd / && "$py" - "$db" "$addons" <<'PY'
+import sys
+import psycopg2
+db, addons = sys.argv[1], sys.argv[2].split(",")
+try:
+    conn = psycopg2.connect(dbname="postgres")
+    with conn.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
+        exists = cr.fetchone()
+    conn.close()
+except psycopg2.Error as exc:
+    print("error: " + (str(exc).strip() or repr(exc)).splitlines()[0])
+    sys.exit()
+if not exists:
+    print("absent")
+    sys.exit()
+try:
+    with psycopg2.connect(dbname=db) as conn, conn.cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
+            [addons],
+        )
+        print("ready" if cr.fetchone()[0] == len(addons) else "incomplete")
+except psycopg2.Error:
+    print("incomplete")
+PY
+)"
+
+[[ "$db_state" == error:* ]] && die "cannot look up the database $db: ${db_state#error: }"
+
+common=(--addons-path="$addons_path" --http-interface="$http_interface")
+mkdir -p var
+if [[ "$db_state" != ready ]]; then
+    if [[ "$db_state" == absent ]]; then
+        say "Creating the database $db with demo data: $addons (a few minutes)"
+    else
+        say "The database $db exists but lacks some addons: installing $addons"
+    fi
+    log="$repo/var/install-$db.log"
+    if ! "${odoo_cmd[@]}" -d "$db" -i "$addons" --with-demo --stop-after-init \
+        "${common[@]}" --http-port="$http_port" >"$log" 2>&1; then
+        grep -E ' (ERROR|CRITICAL) ' "$log" | tail -n 20 >&2 || true
+        die "installing the addons into $db failed; the full log is $log"
+    fi
+    if grep -qE ' (ERROR|CRITICAL) ' "$log"; then
+        grep -E ' (ERROR|CRITICAL) ' "$log" | tail -n 20 >&2
+        die "installing the addons into $db logged errors; the full log is $log"
+    fi
+    echo "Installed (log: $log). Log in as admin / admin."
+else
+    say "The database $db is ready"
+fi
+
+if [[ "$serve" == 0 ]]; then
+    say "Set up; not serving (--no-serve). Serve with: ./scripts/run.sh"
+    exit 0
+fi
+
+# --- 6. serve -----------------------------------------------------------------
+say "Serving $db on http://localhost:$http_port (interface $http_interface), login admin / admin; Ctrl-C stops"
+exec "${odoo_cmd[@]}" -d "$db" --db-filter="^${db}\$" "${common[@]}" --http-port="$http_port"
