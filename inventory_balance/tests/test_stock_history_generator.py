@@ -55,7 +55,9 @@ class TestStockHistoryGenerator(TransactionCase):
         self.assertEqual(len(self.lines.move_id), 3000)
         tracked = self.products.filtered(lambda p: p.tracking == "lot")
         self.assertEqual(len(tracked), 12)
-        self.assertTrue(all(self.lines.filtered(lambda l: l.product_id in tracked).lot_id))
+        self.assertTrue(
+            all(self.lines.filtered(lambda l: l.product_id in tracked).lot_id)
+        )
         kinds = {
             (line.location_id.usage, line.location_dest_id.usage) for line in self.lines
         }
@@ -94,13 +96,17 @@ class TestStockHistoryGenerator(TransactionCase):
         first_line = self.result["move_line_ids"][0]
         for line in self.lines:
             expected = self.spec.line(line.id - first_line)
-            self.assertEqual(line.product_id.id, self.products.ids[expected["product_index"]])
+            self.assertEqual(
+                line.product_id.id, self.products.ids[expected["product_index"]]
+            )
             self.assertEqual(line.quantity, expected["quantity"])
             usages = (line.location_id.usage, line.location_dest_id.usage)
             self.assertEqual(kind_of_usages[usages], expected["kind"])
 
     def test_quants_equal_ledger(self):
-        quants = self.env["stock.quant"].search([("product_id", "in", self.products.ids)])
+        quants = self.env["stock.quant"].search(
+            [("product_id", "in", self.products.ids)]
+        )
         ledger = self._ledger(internal_only=False)
         found = {
             (q.product_id.id, q.location_id.id, q.lot_id.id): q.quantity
@@ -116,7 +122,9 @@ class TestStockHistoryGenerator(TransactionCase):
         now = fields.Datetime.now()
         ledger_now = self._per_product(self._ledger())
         for product in self.products:
-            self.assertAlmostEqual(product.qty_available, ledger_now.get(product.id, 0.0))
+            self.assertAlmostEqual(
+                product.qty_available, ledger_now.get(product.id, 0.0)
+            )
         for days_back in (10, 45, 80):
             at = now - timedelta(days=days_back)
             expected = self._per_product(self._ledger(at=at))
@@ -155,7 +163,9 @@ class TestStockHistoryGenerator(TransactionCase):
             set(self.products.mapped("cost_method")), {"standard", "fifo", "average"}
         )
         # Remaining FIFO/AVCO quantity as Odoo 19 computes it equals on hand.
-        for product in self.products.filtered(lambda p: p.cost_method != "standard")[:6]:
+        for product in self.products.filtered(lambda p: p.cost_method != "standard")[
+            :6
+        ]:
             remaining = sum(
                 product.stock_move_ids.filtered("is_in").mapped("remaining_qty")
             )

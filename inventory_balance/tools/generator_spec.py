@@ -144,7 +144,5 @@ class GeneratorSpec:
             "kind": kind,
             "quantity": quantity,
             "bin_index": self.bin_index(product_index, slot),
-            "next_bin_index": self.bin_index(
-                product_index, (slot + 1) % self.slots
-            ),
+            "next_bin_index": self.bin_index(product_index, (slot + 1) % self.slots),
         }

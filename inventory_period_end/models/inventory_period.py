@@ -46,10 +46,12 @@ class InventoryPeriod(models.Model):
         )
         for period in self:
             overlapping = periods.filtered(
-                lambda other, period=period: other != period
-                and other.company_id == period.company_id
-                and other.date_from <= period.date_to
-                and other.date_to >= period.date_from
+                lambda other, period=period: (
+                    other != period
+                    and other.company_id == period.company_id
+                    and other.date_from <= period.date_to
+                    and other.date_to >= period.date_from
+                )
             )
             if overlapping:
                 raise ValidationError(
