@@ -80,7 +80,10 @@ else
     "$py" -m pip install --quiet -r "$ODOO_SRC/requirements.txt" ||
         die "could not install Odoo's requirements (psycopg2 and python-ldap need libpq-dev, libldap2-dev, libsasl2-dev)"
     odoo_cmd=("$py" "$ODOO_SRC/odoo-bin")
-    addons_path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$repo"
+    addons_path="$repo"
+    for dir in "$ODOO_SRC/odoo/addons" "$ODOO_SRC/addons"; do
+        [[ -d "$dir/base" || -d "$dir/web" ]] && addons_path="$dir,$addons_path"
+    done
 fi
 
 # --- 3. our requirements (pip skips what is already installed) ----------------
