@@ -3,6 +3,7 @@
 import ast
 import os
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -75,19 +76,41 @@ def test_manifest_files_listed_once(addon):
     assert not duplicates, f"{addon}: listed more than once: {duplicates}"
 
 
+def defines_groups(addon, path):
+    """True when the data file creates ``res.groups`` records."""
+    if not path.endswith(".xml"):
+        return False
+    try:
+        root = ET.parse(os.path.join(REPO, addon, path)).getroot()
+    except (OSError, ET.ParseError):
+        return False
+    return any(record.get("model") == "res.groups" for record in root.iter("record"))
+
+
 @pytest.mark.parametrize("addon", ADDONS)
 def test_groups_before_access_rights(addon):
     data = read_manifest(addon).get("data", [])
     access = [i for i, path in enumerate(data) if path.endswith("ir.model.access.csv")]
-    groups = [
-        i
-        for i, path in enumerate(data)
-        if path.startswith("security/") and path.endswith("_groups.xml")
-    ]
+    groups = [i for i, path in enumerate(data) if defines_groups(addon, path)]
     if access and groups:
         assert max(groups) < min(access), (
-            f"{addon}: security groups XML must load before ir.model.access.csv"
+            f"{addon}: the XML files defining security groups must load before "
+            "ir.model.access.csv"
         )
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_data_xml_files_parse(addon):
+    manifest = read_manifest(addon)
+    broken = []
+    for path in manifest.get("data", []) + manifest.get("demo", []):
+        full = os.path.join(REPO, addon, path)
+        if path.endswith(".xml") and os.path.isfile(full):
+            try:
+                ET.parse(full)
+            except ET.ParseError as exc:
+                broken.append(f"{path}: {exc}")
+    assert not broken, f"{addon}: XML files that do not parse: {broken}"
 
 
 @pytest.mark.parametrize("addon", ADDONS)
