@@ -18,6 +18,7 @@
     ],
     "demo": [
         "demo/inventory_balance_demo.xml",
+        "demo/stock_history_demo.xml",
     ],
     "installable": True,
 }
