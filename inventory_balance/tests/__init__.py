@@ -1,1 +1,2 @@
+from . import test_inventory_condition
 from . import test_stock_history_generator

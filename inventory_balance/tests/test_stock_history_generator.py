@@ -55,9 +55,10 @@ class TestStockHistoryGenerator(TransactionCase):
         self.assertEqual(len(self.lines.move_id), 3000)
         tracked = self.products.filtered(lambda p: p.tracking == "lot")
         self.assertEqual(len(tracked), 12)
-        self.assertTrue(
-            all(self.lines.filtered(lambda l: l.product_id in tracked).lot_id)
-        )
+        tracked_lines = self.lines.filtered(lambda ml: ml.product_id in tracked)
+        self.assertTrue(tracked_lines)
+        self.assertFalse(tracked_lines.filtered(lambda ml: not ml.lot_id))
+        self.assertFalse((self.lines - tracked_lines).lot_id)
         kinds = {
             (line.location_id.usage, line.location_dest_id.usage) for line in self.lines
         }
