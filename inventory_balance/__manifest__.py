@@ -12,8 +12,11 @@
     "data": [
         "security/inventory_balance_groups.xml",
         "security/ir.model.access.csv",
+        "security/inventory_balance_security.xml",
         "data/inventory_condition_data.xml",
+        "data/ir_cron_data.xml",
         "views/inventory_condition_views.xml",
+        "views/inventory_ledger_checkpoint_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,0 +1,197 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+
+class InventoryLedgerCheckpoint(models.Model):
+    """Balances of every (product, location, lot, package, owner) of one
+    company's internal and transit locations at a closed moment.
+
+    A checkpoint is valid while no done move line dated at or before its
+    moment changes; such a change marks it stale (``stock.move.line``), and the
+    engine then ignores it until it is rebuilt.  The period close's stock lock
+    date keeps checkpoints valid for good.
+    """
+
+    _name = "inventory.ledger.checkpoint"
+    _description = "Stock Ledger Checkpoint"
+    _order = "company_id, moment desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    moment = fields.Datetime(required=True, index=True)
+    state = fields.Selection(
+        [("valid", "Valid"), ("stale", "Stale")],
+        required=True,
+        default="valid",
+        readonly=True,
+        help="Stale: a done move dated at or before the moment changed after the "
+        "checkpoint was built; rebuild it.",
+    )
+    line_ids = fields.One2many("inventory.ledger.checkpoint.line", "checkpoint_id")
+    line_count = fields.Integer(readonly=True)
+    total_quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    previous_id = fields.Many2one(
+        "inventory.ledger.checkpoint",
+        readonly=True,
+        help="The checkpoint this one was built from, plus the moves between.",
+    )
+
+    _company_moment_unique = models.Constraint(
+        "UNIQUE(company_id, moment)",
+        "A company has one checkpoint per moment.",
+    )
+
+    @api.depends("moment", "company_id")
+    def _compute_name(self):
+        for checkpoint in self:
+            checkpoint.name = f"{checkpoint.company_id.name} @ {checkpoint.moment}"
+
+    @api.model
+    def _latest_valid(self, at, company_ids):
+        """The latest valid checkpoint at or before ``at``, per company."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (company_id) id FROM inventory_ledger_checkpoint
+             WHERE company_id = ANY(%s) AND moment <= %s AND state = 'valid'
+             ORDER BY company_id, moment DESC
+            """,
+                company_ids,
+                at,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def build_checkpoint(self, moment, company_id=None):
+        """Build (or rebuild) the checkpoint of a company at ``moment``.
+
+        Set-based: one ``INSERT ... SELECT`` from the previous valid checkpoint
+        plus the done move lines between the two moments.
+
+        :param moment: date or datetime (UTC), not in the future
+        :param company_id: default the current company
+        :return: id of the checkpoint
+        """
+        self.env["inventory.ledger"]._check_ledger_access()
+        if not self.env.su and not self.env.user.has_group(
+            "inventory_balance.group_inventory_balance_manager"
+        ):
+            raise AccessError(
+                self.env._("Only inventory balance managers build checkpoints.")
+            )
+        moment = self.env["inventory.ledger"]._parse_moment(moment, "moment")
+        company = (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company
+        )
+        if company not in self.env.companies:
+            raise UserError(self.env._("You cannot build checkpoints of this company."))
+        self.env.flush_all()
+        previous = self._latest_valid(
+            moment - relativedelta(microseconds=1), [company.id]
+        )
+        checkpoint = self.sudo().search(
+            [("company_id", "=", company.id), ("moment", "=", moment)]
+        )
+        if checkpoint:  # rebuilt in place
+            self.env.cr.execute(
+                "DELETE FROM inventory_ledger_checkpoint_line WHERE checkpoint_id = %s",
+                [checkpoint.id],
+            )
+            checkpoint.line_ids.invalidate_recordset()
+            checkpoint.write({"state": "valid", "previous_id": previous.id})
+        else:
+            checkpoint = self.sudo().create(
+                {"company_id": company.id, "moment": moment, "previous_id": previous.id}
+            )
+        ledger = self.env["inventory.ledger"]
+        since = {company.id: previous.moment} if previous else None
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH scope AS MATERIALIZED (%(scope)s),
+            delta AS (%(delta)s),
+            rows AS (
+                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity
+                  FROM inventory_ledger_checkpoint_line
+                 WHERE checkpoint_id = %(previous)s
+                UNION ALL
+                SELECT * FROM delta
+            ), inserted AS (
+                INSERT INTO inventory_ledger_checkpoint_line
+                    (checkpoint_id, product_id, location_id, lot_id, package_id,
+                     owner_id, quantity)
+                SELECT %(checkpoint)s, product_id, location_id, lot_id, package_id,
+                       owner_id, SUM(quantity)
+                  FROM rows
+                 GROUP BY product_id, location_id, lot_id, package_id, owner_id
+                HAVING SUM(quantity) <> 0
+                RETURNING quantity
+            )
+            SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM inserted
+            """,
+                scope=ledger._scope_locations_sql([company.id], None, since),
+                delta=ledger._signed_lines_sql(
+                    previous.moment if previous else None,
+                    moment,
+                    after_since=bool(previous),
+                ),
+                previous=previous.id or 0,
+                checkpoint=checkpoint.id,
+            )
+        )
+        count, total = self.env.cr.fetchone()
+        checkpoint.write({"line_count": count, "total_quantity": total})
+        checkpoint.invalidate_recordset(["line_ids"])
+        return checkpoint.id
+
+    def action_rebuild(self):
+        for checkpoint in self.sorted("moment"):
+            self.build_checkpoint(checkpoint.moment, checkpoint.company_id.id)
+        return True
+
+    @api.model
+    def _invalidate_from(self, moments_by_company):
+        """Mark stale the checkpoints at or after the given moment, per company."""
+        for company_id, moment in moments_by_company.items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE inventory_ledger_checkpoint SET state = 'stale'
+                 WHERE company_id = %s AND moment >= %s AND state = 'valid'
+                """,
+                    company_id,
+                    moment,
+                )
+            )
+            if self.env.cr.rowcount:
+                self.invalidate_model(["state"])
+
+    @api.model
+    def _cron_build_monthly(self):
+        """Build, for every company, the checkpoint at the start of this month."""
+        today = fields.Date.context_today(self)
+        moment = fields.Datetime.to_datetime(today.replace(day=1)) - relativedelta(
+            seconds=1
+        )
+        for company in self.env["res.company"].search([]):
+            valid = self.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("moment", "=", moment),
+                    ("state", "=", "valid"),
+                ]
+            )
+            if not valid:
+                self.with_company(company).build_checkpoint(moment, company.id)
+        return True

@@ -1,0 +1,24 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class InventoryLedgerCheckpointLine(models.Model):
+    _name = "inventory.ledger.checkpoint.line"
+    _description = "Stock Ledger Checkpoint Balance"
+    _log_access = False
+
+    checkpoint_id = fields.Many2one(
+        "inventory.ledger.checkpoint", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="checkpoint_id.company_id")
+    product_id = fields.Many2one("product.product", required=True, ondelete="restrict")
+    location_id = fields.Many2one("stock.location", required=True, ondelete="restrict")
+    lot_id = fields.Many2one("stock.lot", ondelete="restrict")
+    package_id = fields.Many2one("stock.package", ondelete="restrict")
+    owner_id = fields.Many2one("res.partner", ondelete="restrict")
+    quantity = fields.Float(digits="Product Unit of Measure")
+
+    _checkpoint_location_product_index = models.Index(
+        "(checkpoint_id, location_id, product_id)"
+    )
