@@ -17,6 +17,9 @@
         "data/ir_cron_data.xml",
         "views/inventory_condition_views.xml",
         "views/inventory_ledger_checkpoint_views.xml",
+        "views/stock_location_views.xml",
+        "report/inventory_stock_balance_report_views.xml",
+        "report/inventory_transaction_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -165,13 +165,13 @@ class InventoryLedger(models.AbstractModel):
             """
             SELECT ml.product_id, ml.location_dest_id AS location_id, ml.lot_id,
                    ml.result_package_id AS package_id, ml.owner_id,
-                   ml.quantity_product_uom AS quantity
+                   ml.quantity_product_uom AS quantity, ml.date AS last_date
               FROM stock_move_line ml
               JOIN scope s ON s.id = ml.location_dest_id %(since)s
              WHERE %(condition)s
             UNION ALL
             SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id,
-                   ml.owner_id, -ml.quantity_product_uom
+                   ml.owner_id, -ml.quantity_product_uom, ml.date
               FROM stock_move_line ml
               JOIN scope s ON s.id = ml.location_id %(since)s
              WHERE %(condition)s
@@ -190,10 +190,12 @@ class InventoryLedger(models.AbstractModel):
         product_ids=None,
         lot_ids=None,
         method="auto",
+        with_last_date=False,
     ):
         """One SQL statement returning the balances at ``at`` grouped by
-        ``group_by`` (columns named as ``KEY_COLUMNS``, then ``quantity``), and
-        the method used."""
+        ``group_by`` (columns named as ``KEY_COLUMNS``, then ``quantity``, then
+        with ``with_last_date`` the date of the last done line on the balance),
+        and the method used.  The quants path does not know the last date."""
         if method not in METHODS:
             raise UserError(
                 self.env._(
@@ -213,7 +215,16 @@ class InventoryLedger(models.AbstractModel):
                     )
                 )
         if method == "auto":
-            method = "checkpoint" if checkpoints else self._cheaper_method(at)
+            if checkpoints:
+                method = "checkpoint"
+            elif with_last_date:
+                method = "ledger"
+            else:
+                method = self._cheaper_method(at)
+        if with_last_date and method == "quants":
+            raise UserError(
+                self.env._("The quants do not know when a balance last changed.")
+            )
         filters = [SQL("location_id IN (SELECT id FROM scope)")]
         if product_ids is not None:
             filters.append(SQL("product_id = ANY(%s)", product_ids))
@@ -226,12 +237,13 @@ class InventoryLedger(models.AbstractModel):
             # The delta is summed first, then added to the checkpoint's rows.
             base = SQL(
                 """
-                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity
+                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
+                       last_date
                   FROM inventory_ledger_checkpoint_line
                  WHERE checkpoint_id = ANY(%(ids)s) AND %(filters)s
                 UNION ALL
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       SUM(quantity)
+                       SUM(quantity), MAX(last_date)
                   FROM (%(delta)s) delta
                  GROUP BY product_id, location_id, lot_id, package_id, owner_id
                 """,
@@ -246,12 +258,13 @@ class InventoryLedger(models.AbstractModel):
         else:  # quants
             base = SQL(
                 """
-                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity
+                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
+                       NULL::timestamp AS last_date
                   FROM stock_quant
                  WHERE %(filters)s
                 UNION ALL
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       -quantity
+                       -quantity, NULL
                   FROM (%(after)s) after_at
                 """,
                 filters=filter_sql,
@@ -261,7 +274,7 @@ class InventoryLedger(models.AbstractModel):
         query = SQL(
             """
             WITH scope AS MATERIALIZED (%(scope)s)
-            SELECT %(columns)s, SUM(quantity) AS quantity
+            SELECT %(columns)s, SUM(quantity) AS quantity %(last_date)s
               FROM (%(base)s) balances
              GROUP BY %(columns)s
             HAVING SUM(quantity) <> 0
@@ -270,6 +283,7 @@ class InventoryLedger(models.AbstractModel):
             scope=self._scope_locations_sql(company_ids, location_ids, since),
             columns=columns,
             base=base,
+            last_date=SQL(", MAX(last_date) AS last_date") if with_last_date else SQL(),
         )
         return query, method
 

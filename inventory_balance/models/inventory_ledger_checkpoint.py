@@ -122,7 +122,8 @@ class InventoryLedgerCheckpoint(models.Model):
             WITH scope AS MATERIALIZED (%(scope)s),
             delta AS (%(delta)s),
             rows AS (
-                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity
+                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
+                       last_date
                   FROM inventory_ledger_checkpoint_line
                  WHERE checkpoint_id = %(previous)s
                 UNION ALL
@@ -130,9 +131,9 @@ class InventoryLedgerCheckpoint(models.Model):
             ), inserted AS (
                 INSERT INTO inventory_ledger_checkpoint_line
                     (checkpoint_id, product_id, location_id, lot_id, package_id,
-                     owner_id, quantity)
+                     owner_id, quantity, last_date)
                 SELECT %(checkpoint)s, product_id, location_id, lot_id, package_id,
-                       owner_id, SUM(quantity)
+                       owner_id, SUM(quantity), MAX(last_date)
                   FROM rows
                  GROUP BY product_id, location_id, lot_id, package_id, owner_id
                 HAVING SUM(quantity) <> 0

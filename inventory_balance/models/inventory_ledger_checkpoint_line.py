@@ -18,6 +18,7 @@ class InventoryLedgerCheckpointLine(models.Model):
     package_id = fields.Many2one("stock.package", ondelete="restrict")
     owner_id = fields.Many2one("res.partner", ondelete="restrict")
     quantity = fields.Float(digits="Product Unit of Measure")
+    last_date = fields.Datetime(help="Date of the last done move line on this balance.")
 
     _checkpoint_location_product_index = models.Index(
         "(checkpoint_id, location_id, product_id)"

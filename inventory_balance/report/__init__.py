@@ -1,0 +1,2 @@
+from . import inventory_stock_balance_report
+from . import inventory_transaction_report

@@ -1,0 +1,151 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class InventoryStockBalanceReport(models.Model):
+    """Stock balance per product, location, lot and condition "as of" a moment
+    (``inventory_at`` in the context, default now), answered by the ledger
+    engine."""
+
+    _name = "inventory.stock.balance.report"
+    _description = "Stock Balance Report"
+    _auto = False
+    _order = "product_id, location_id, lot_id"
+
+    _depends = {
+        "stock.move.line": [
+            "state",
+            "date",
+            "product_id",
+            "location_id",
+            "location_dest_id",
+            "lot_id",
+            "package_id",
+            "result_package_id",
+            "owner_id",
+            "quantity_product_uom",
+            "company_id",
+        ],
+        "stock.quant": ["quantity", "reserved_quantity", "location_id", "lot_id"],
+        "stock.location": ["usage", "company_id", "condition_id", "warehouse_id"],
+        "inventory.ledger.checkpoint": ["state", "moment"],
+    }
+
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        # Rows are numbered per moment: values cached for another moment of
+        # the same ids must not be reused.
+        self.invalidate_model()
+        return super().search_fetch(
+            domain, field_names, offset=offset, limit=limit, order=order
+        )
+
+    at = fields.Datetime(string="As of", compute="_compute_at")
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_tmpl_id = fields.Many2one("product.template", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Category", readonly=True)
+    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
+    location_id = fields.Many2one("stock.location", readonly=True)
+    location_usage = fields.Selection(
+        [("internal", "Internal"), ("transit", "Transit")], readonly=True
+    )
+    warehouse_id = fields.Many2one("stock.warehouse", string="Facility", readonly=True)
+    condition_id = fields.Many2one("inventory.condition", readonly=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    quantity = fields.Float(
+        string="Balance", digits="Product Unit of Measure", readonly=True
+    )
+    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    reserved = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Reserved now; not recorded for a past moment.",
+    )
+    available = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="On hand in an available condition, less what is reserved.",
+    )
+    in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
+    last_date = fields.Datetime(string="Last Changed", readonly=True)
+    value = fields.Monetary(
+        readonly=True,
+        help="Balance at the product's current cost (with stock_account).",
+    )
+
+    @api.depends_context("inventory_at")
+    def _compute_at(self):
+        self.at = self._report_moment()
+
+    @api.model
+    def _report_moment(self):
+        ledger = self.env["inventory.ledger"]
+        return ledger._parse_moment(self.env.context.get("inventory_at"))
+
+    @property
+    def _table_query(self):
+        ledger = self.env["inventory.ledger"]
+        at = self._report_moment()
+        is_now = not self.env.context.get("inventory_at")
+        company_ids = self.env.companies.ids
+        balances, _method = ledger._balance_sql(
+            at,
+            ("product", "location", "lot"),
+            company_ids,
+            with_last_date=True,
+        )
+        if is_now:
+            reserved = SQL(
+                """
+                SELECT product_id, location_id, lot_id,
+                       SUM(reserved_quantity) AS reserved
+                  FROM stock_quant
+                 WHERE reserved_quantity <> 0 AND company_id = ANY(%s)
+                 GROUP BY product_id, location_id, lot_id
+                """,
+                company_ids,
+            )
+        else:
+            reserved = SQL(
+                "SELECT NULL::int AS product_id, NULL::int AS location_id, "
+                "NULL::int AS lot_id, 0::numeric AS reserved WHERE FALSE"
+            )
+        if "value" in self.env["stock.move"]._fields:
+            cost = SQL(
+                "COALESCE((pp.standard_price ->> loc.company_id::text)::numeric, 0)"
+            )
+        else:
+            cost = SQL("0")
+        return SQL(
+            """
+            SELECT row_number() OVER (ORDER BY b.product_id, b.location_id, b.lot_id)
+                       AS id,
+                   b.product_id, pp.product_tmpl_id, pt.categ_id, pt.uom_id,
+                   b.location_id, loc.usage AS location_usage, loc.warehouse_id,
+                   loc.condition_id, b.lot_id, loc.company_id,
+                   b.quantity,
+                   CASE WHEN loc.usage = 'internal' THEN b.quantity ELSE 0 END
+                       AS on_hand,
+                   COALESCE(r.reserved, 0) AS reserved,
+                   CASE WHEN loc.usage = 'internal' AND NOT loc.inventory_unavailable
+                        THEN b.quantity - COALESCE(r.reserved, 0) ELSE 0 END
+                       AS available,
+                   CASE WHEN loc.usage = 'transit' THEN b.quantity ELSE 0 END
+                       AS in_transit,
+                   b.last_date,
+                   b.quantity * %(cost)s AS value
+              FROM (%(balances)s) b
+              JOIN stock_location loc ON loc.id = b.location_id
+              JOIN product_product pp ON pp.id = b.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN (%(reserved)s) r
+                     ON r.product_id = b.product_id AND r.location_id = b.location_id
+                    AND r.lot_id IS NOT DISTINCT FROM b.lot_id
+            """,
+            balances=balances,
+            reserved=reserved,
+            cost=cost,
+        )

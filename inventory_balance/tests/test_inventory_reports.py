@@ -1,0 +1,144 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+from .common import LedgerScenarioMixin
+
+
+@tagged("post_install", "-at_install")
+class TestInventoryReports(LedgerScenarioMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_ledger_scenario()
+        cls.damaged = cls.env["stock.location"].create(
+            {
+                "name": "Damaged shelf",
+                "location_id": cls.stock.id,
+                "condition_id": cls.env.ref(
+                    "inventory_balance.inventory_condition_damaged"
+                ).id,
+            }
+        )
+        cls._move(cls.p3, cls.bin1, cls.damaged, 4, cls._days_ago(3))
+        cls.Balance = cls.env["inventory.stock.balance.report"]
+        cls.Transactions = cls.env["inventory.transaction.report"]
+
+    def _report(self, at=None, **kwargs):
+        context = {"inventory_at": fields.Datetime.to_string(at)} if at else {}
+        return self.Balance.with_context(**context).search(
+            [("product_id", "in", self.products.ids)], **kwargs
+        )
+
+    def test_balance_rows_equal_the_engine(self):
+        for at in (None, self._days_ago(27), self._days_ago(52)):
+            rows = self._report(at)
+            engine = self._balances(at)
+            found = {
+                (r.product_id.id, r.location_id.id, r.lot_id.id or False): r.quantity
+                for r in rows
+            }
+            self.assertEqual(found, engine)
+
+    def test_condition_transit_and_last_change(self):
+        rows = self._report()
+        damaged = rows.filtered(lambda r: r.location_id == self.damaged)
+        self.assertEqual(damaged.condition_id.code, "damaged")
+        self.assertEqual((damaged.on_hand, damaged.available), (4, 0))
+        transit = rows.filtered(lambda r: r.location_id == self.transit)
+        self.assertEqual(
+            (transit.in_transit, transit.on_hand, transit.available), (10, 0, 0)
+        )
+        p3_bin1 = rows.filtered(
+            lambda r: r.product_id == self.p3 and r.location_id == self.bin1
+        )
+        self.assertEqual(p3_bin1.quantity, 24 - 5 - 4)
+        self.assertAlmostEqual(
+            p3_bin1.last_date, self._days_ago(3), delta=timedelta(seconds=1)
+        )
+        # Summary per product and condition, as the pivot shows it.
+        groups = self.Balance._read_group(
+            [("product_id", "=", self.p3.id)],
+            ["condition_id"],
+            ["on_hand:sum", "available:sum"],
+        )
+        by_condition = {
+            c.code: (on_hand, available) for c, on_hand, available in groups
+        }
+        self.assertEqual(by_condition, {"good": (15, 15), "damaged": (4, 0)})
+
+    def test_reserved_now_only(self):
+        move = self.env["stock.move"].create(
+            {
+                "product_id": self.p1.id,
+                "product_uom_qty": 6,
+                "location_id": self.bin1.id,
+                "location_dest_id": self.customer.id,
+            }
+        )
+        move._action_confirm()
+        move._action_assign()
+        now = self._report().filtered(
+            lambda r: r.product_id == self.p1 and r.location_id == self.bin1
+        )
+        self.assertEqual((now.reserved, now.available), (6, now.quantity - 6))
+        past = self._report(self._days_ago(1)).filtered(
+            lambda r: r.product_id == self.p1 and r.location_id == self.bin1
+        )
+        self.assertEqual(past.reserved, 0)
+
+    def test_future_is_refused(self):
+        wizard = self.env["inventory.stock.balance.wizard"].create(
+            {"at": fields.Datetime.now() + timedelta(days=3)}
+        )
+        with self.assertRaises(UserError):
+            wizard.action_open_report()
+        wizard.at = self._days_ago(10)
+        action = wizard.action_open_report()
+        self.assertEqual(action["res_model"], "inventory.stock.balance.report")
+        rows = self.Balance.with_context(**action["context"]).search(
+            [("product_id", "=", self.p1.id)]
+        )
+        self.assertEqual(sum(rows.mapped("quantity")), 100 + 40 - 35 + 8)
+
+    def test_export_is_the_rows_on_screen(self):
+        at = self._days_ago(27)
+        rows = self._report(at, order="product_id, location_id")
+        exported = rows.export_data(["product_id/id", "location_id/id", "quantity"])[
+            "datas"
+        ]
+        self.assertEqual(len(exported), len(rows))
+        self.assertEqual([float(line[2]) for line in exported], rows.mapped("quantity"))
+
+    def test_transactions_running_balance(self):
+        start, end = self._days_ago(33), self._days_ago(2)
+        wizard = self.env["inventory.transaction.wizard"].create(
+            {"date_from": start, "date_to": end}
+        )
+        context = wizard.action_open_report()["context"]
+        rows = self.Transactions.with_context(**context).search(
+            [("product_id", "=", self.p1.id)], order="date, id"
+        )
+        self.assertEqual(
+            sorted(set(rows.mapped("kind"))),
+            ["production_in", "return", "transfer", "transit_out"],
+        )
+        closing = self._balances(end, product_ids=self.p1.ids)
+        last_by_key = {}
+        for row in rows:
+            last_by_key[row.product_id.id, row.location_id.id, False] = (
+                row.running_balance
+            )
+        for key, balance in last_by_key.items():
+            self.assertEqual(balance, closing.get(key, 0.0), key)
+        transfer = rows.filtered(lambda r: r.kind == "transfer")
+        self.assertEqual(sorted(transfer.mapped("quantity")), [-15, 15])
+        self.assertEqual(set(transfer.mapped("location_id")), {self.bin1, self.bin2})
+        with self.assertRaises(UserError):
+            self.env["inventory.transaction.wizard"].create(
+                {"date_from": end, "date_to": start}
+            ).action_open_report()
