@@ -8,7 +8,6 @@ class StockLocation(models.Model):
 
     condition_id = fields.Many2one(
         "inventory.condition",
-        string="Condition",
         compute="_compute_condition_id",
         store=True,
         readonly=False,
