@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _odoo  # noqa: E402
-from generate import generate  # noqa: E402
-from scales import SCALES, spec_kwargs  # noqa: E402
+from generate import ensure_generated  # noqa: E402
+from scales import SCALES  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results.jsonl"
 
@@ -50,25 +50,6 @@ LEDGER_SQL = """
 """
 
 
-def ensure_database(scale):
-    database = f"inventory_bench_{scale}"
-    kwargs = spec_kwargs(scale)
-    marker = json.dumps(kwargs, sort_keys=True)
-    if _odoo.database_exists(database):
-        with _odoo.environment(database) as env:
-            found = env["ir.config_parameter"].get_param("inventory_bench.spec")
-        if found == marker:
-            return database
-        raise SystemExit(
-            f"error: {database} exists but was not generated for scale {scale}; "
-            f"drop it (dropdb {database}) and run again"
-        )
-    generate(database, kwargs)
-    with _odoo.environment(database) as env:
-        env["ir.config_parameter"].set_param("inventory_bench.spec", marker)
-    return database
-
-
 def best_of(runs, function):
     times, result = [], None
     for _ in range(runs):
@@ -79,7 +60,7 @@ def best_of(runs, function):
 
 
 def bench(scale, runs):
-    database = ensure_database(scale)
+    database = ensure_generated(scale)
     with _odoo.environment(database) as env:
         env.cr.execute("SELECT COUNT(*) FROM stock_move_line WHERE state = 'done'")
         lines = env.cr.fetchone()[0]

@@ -23,7 +23,12 @@ from scales import SCALES, spec_kwargs  # noqa: E402
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument(
+        "-d",
+        "--database",
+        required=True,
+        help="database to fill; 'auto' with --scale: inventory_bench_<scale>, once",
+    )
     parser.add_argument("--scale", choices=sorted(SCALES))
     parser.add_argument("--products", type=int)
     parser.add_argument("--locations", type=int, help="number of bins")
@@ -85,8 +90,34 @@ def generate(database, spec_kwargs_):
         return result
 
 
+def ensure_generated(scale):
+    """Name of the database holding exactly the named scale, generated into a
+    new database ``inventory_bench_<scale>`` when missing."""
+    import json
+
+    database = f"inventory_bench_{scale}"
+    kwargs = spec_kwargs(scale)
+    marker = json.dumps(kwargs, sort_keys=True)
+    if _odoo.database_exists(database):
+        with _odoo.environment(database) as env:
+            found = env["ir.config_parameter"].get_param("inventory_bench.spec")
+        if found == marker:
+            return database
+        raise SystemExit(
+            f"error: {database} exists but was not generated for scale {scale}; "
+            f"drop it (dropdb {database}) and run again"
+        )
+    generate(database, kwargs)
+    with _odoo.environment(database) as env:
+        env["ir.config_parameter"].set_param("inventory_bench.spec", marker)
+    return database
+
+
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
+    if args.scale and args.database == "auto":
+        print(f"database {ensure_generated(args.scale)} holds scale {args.scale}")
+        return
     spec = build_spec(args)
     import dataclasses
 

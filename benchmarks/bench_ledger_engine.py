@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""The ledger engine against Odoo's native quantities, on generated history.
+
+    python3 benchmarks/bench_ledger_engine.py --scale 100k --scale 1m [--scale 10m]
+
+For each scale (database ``inventory_bench_<scale>``, generated when missing),
+monthly checkpoints are built as the scheduled action would (timed), then, at a
+past moment a quarter of the history back, in the same run:
+
+1. product totals: Odoo native (``to_date`` in the context) vs the engine
+   (``balances_at(group_by=["product"])``, auto method: nearest checkpoint);
+2. every product x location x lot balance: the engine from its checkpoint, from
+   the whole ledger, and from today's quants rolled back;
+3. the stock-balance report's first page grouped by product (``web_read_group``,
+   80 groups) as of that moment.
+
+All answers must agree; times (best of ``--runs``) and ratios are printed and
+appended to ``benchmarks/results.jsonl``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _odoo  # noqa: E402
+from generate import ensure_generated  # noqa: E402
+from scales import SCALES  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.jsonl"
+
+
+def best_of(runs, function):
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def month_starts(first, last):
+    moment = datetime.datetime(first.year, first.month, 1)
+    while True:
+        month = moment.month % 12 + 1
+        moment = moment.replace(year=moment.year + (moment.month == 12), month=month)
+        if moment > last:
+            return
+        yield moment - datetime.timedelta(seconds=1)
+
+
+def ensure_checkpoints(env):
+    """Monthly checkpoints over the history; returns (count, seconds of the
+    last incremental build)."""
+    Checkpoint = env["inventory.ledger.checkpoint"]
+    env.cr.execute(
+        "SELECT MIN(date), MAX(date) FROM stock_move_line WHERE state = 'done'"
+    )
+    first, last = env.cr.fetchone()
+    last_build = None
+    for moment in month_starts(first, last):
+        if Checkpoint.search_count([("moment", "=", moment), ("state", "=", "valid")]):
+            continue
+        started = time.perf_counter()
+        Checkpoint.build_checkpoint(moment)
+        env.cr.commit()
+        last_build = time.perf_counter() - started
+        print(f"  checkpoint {moment} built in {last_build:.2f} s", flush=True)
+    return Checkpoint.search_count([("state", "=", "valid")]), last_build
+
+
+def as_map(rows, keys):
+    return {tuple(row[k] for k in keys): round(row["quantity"], 6) for row in rows}
+
+
+def bench(scale, runs):
+    database = ensure_generated(scale)
+    with _odoo.environment(database) as env:
+        env.cr.execute("ANALYZE")
+        count, last_build = ensure_checkpoints(env)
+        env.cr.execute("SELECT COUNT(*) FROM stock_move_line WHERE state = 'done'")
+        lines = env.cr.fetchone()[0]
+        env.cr.execute("SELECT MIN(date), MAX(date) FROM stock_move_line")
+        first, last = env.cr.fetchone()
+        at = first + (last - first) * 3 / 4
+        Ledger = env["inventory.ledger"]
+        products = env["product.product"].search([("is_storable", "=", True)])
+        checkpoint = env["inventory.ledger.checkpoint"]._latest_valid(
+            at, env.companies.ids
+        )
+        row = {
+            "benchmark": "ledger_engine",
+            "date": datetime.date.today().isoformat(),
+            "cores": os.cpu_count(),
+            "scale": scale,
+            "move_lines": lines,
+            "products": len(products),
+            "at": str(at),
+            "checkpoints": count,
+            "checkpoint_age_days": round(
+                (at - checkpoint.moment).total_seconds() / 86400, 1
+            ),
+            "last_checkpoint_build_s": round(last_build, 3) if last_build else None,
+        }
+
+        def native():
+            env.invalidate_all()
+            return {p.id: p.qty_available for p in products.with_context(to_date=at)}
+
+        def ours_products():
+            return Ledger.balances_at(at, group_by=["product"])
+
+        native_s, native_result = best_of(runs, native)
+        ours_s, ours_rows = best_of(runs, ours_products)
+        ours_result = {r["product_id"]: r["quantity"] for r in ours_rows}
+        bad = [
+            p
+            for p in native_result
+            if abs(native_result[p] - ours_result.get(p, 0.0)) > 1e-6
+        ]
+        if bad:
+            raise SystemExit(
+                f"error: native and engine disagree on {len(bad)} products"
+            )
+        row.update(
+            native_products_s=round(native_s, 3),
+            engine_products_s=round(ours_s, 3),
+            ratio_products=round(native_s / ours_s, 1),
+        )
+
+        keys = ("product_id", "location_id", "lot_id")
+        answers = {}
+        for method in ("checkpoint", "ledger", "quants"):
+            seconds, rows = best_of(
+                runs,
+                lambda method=method: Ledger.balances_at(
+                    at, group_by=["product", "location", "lot"], method=method
+                ),
+            )
+            answers[method] = as_map(rows, keys)
+            row[f"engine_keys_{method}_s"] = round(seconds, 3)
+        row["balances"] = len(answers["checkpoint"])
+        if not answers["checkpoint"] == answers["ledger"] == answers["quants"]:
+            raise SystemExit("error: the engine's methods disagree")
+
+        Report = env["inventory.stock.balance.report"].with_context(
+            inventory_at=str(at.replace(microsecond=0))
+        )
+
+        def report_page():
+            Report.invalidate_model()
+            return Report.web_read_group(
+                [], ["product_id"], ["on_hand:sum", "available:sum"], limit=80
+            )
+
+        report_s, page = best_of(runs, report_page)
+        row["report_first_page_s"] = round(report_s, 3)
+        row["report_groups"] = page["length"]
+        print(
+            f"{scale:>5}: {lines:,} lines, {len(products):,} products, "
+            f"{row['balances']:,} balances at {at} "
+            f"(checkpoint {row['checkpoint_age_days']} days before)\n"
+            f"       product totals: native {native_s:.3f} s, engine {ours_s:.3f} s, "
+            f"ratio {native_s / ours_s:.1f}x, identical\n"
+            f"       all balances: checkpoint {row['engine_keys_checkpoint_s']:.3f} s, "
+            f"ledger {row['engine_keys_ledger_s']:.3f} s, "
+            f"quants {row['engine_keys_quants_s']:.3f} s, identical\n"
+            f"       report first page grouped by product: {report_s:.3f} s; "
+            f"last monthly checkpoint build: {row['last_checkpoint_build_s']} s",
+            flush=True,
+        )
+        with RESULTS.open("a") as stream:
+            stream.write(json.dumps(row) + "\n")
+        return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", action="append", choices=sorted(SCALES))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    for scale in args.scale or ["100k", "1m"]:
+        bench(scale, args.runs)
+
+
+if __name__ == "__main__":
+    main()
