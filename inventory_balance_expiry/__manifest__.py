@@ -9,6 +9,9 @@
     "author": "Inventory Suite",
     "license": "LGPL-3",
     "depends": ["inventory_balance", "product_expiry"],
+    "data": [
+        "views/inventory_stock_balance_report_views.xml",
+    ],
     "demo": [
         "demo/inventory_balance_expiry_demo.xml",
     ],

@@ -142,3 +142,12 @@ class TestInventoryReports(LedgerScenarioMixin, TransactionCase):
             self.env["inventory.transaction.wizard"].create(
                 {"date_from": end, "date_to": start}
             ).action_open_report()
+
+    def test_value_at_cost_with_stock_account(self):
+        if "value" not in self.env["stock.move"]._fields:
+            self.skipTest("stock_account is not installed")
+        self.p1.standard_price = 2.5
+        rows = self._report().filtered(lambda r: r.product_id == self.p1)
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertAlmostEqual(row.value, row.quantity * 2.5)

@@ -1,0 +1,1 @@
+from . import inventory_stock_balance_report
