@@ -31,6 +31,7 @@ class InventoryStockBalanceReport(models.Model):
         "stock.quant": ["quantity", "reserved_quantity", "location_id", "lot_id"],
         "stock.location": ["usage", "company_id", "condition_id", "warehouse_id"],
         "inventory.ledger.checkpoint": ["state", "moment"],
+        "product.product": ["standard_price"],
     }
 
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
