@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/inventory_snapshot_security.xml",
         "views/inventory_snapshot_views.xml",
+        "wizards/inventory_snapshot_take_views.xml",
         "views/menus.xml",
     ],
     "installable": True,

@@ -1,1 +1,3 @@
 from . import inventory_snapshot
+from . import inventory_snapshot_channel
+from . import inventory_snapshot_line

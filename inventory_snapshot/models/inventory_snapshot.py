@@ -1,7 +1,23 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Header fields that define what the snapshot shows: fixed once taken.
+FROZEN_FIELDS = {
+    "moment",
+    "company_id",
+    "location_ids",
+    "warehouse_ids",
+    "categ_ids",
+    "trigger",
+    "user_id",
+}
 
 
 class InventorySnapshot(models.Model):
@@ -19,13 +35,32 @@ class InventorySnapshot(models.Model):
         required=True,
         default=fields.Datetime.now,
         index=True,
+        readonly=True,
         help="The moment the snapshot shows the inventory at; never in the future.",
     )
     company_id = fields.Many2one(
         "res.company",
         required=True,
         index=True,
+        readonly=True,
         default=lambda self: self.env.company,
+    )
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse", string="Warehouses", readonly=True, check_company=True
+    )
+    location_ids = fields.Many2many(
+        "stock.location",
+        string="Locations",
+        readonly=True,
+        check_company=True,
+        help="Children included. Empty with no warehouse: every internal and "
+        "transit location of the company.",
+    )
+    categ_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        readonly=True,
+        help="Sub-categories included. Empty: every product.",
     )
     trigger = fields.Selection(
         [("manual", "Manual"), ("scheduled", "Scheduled"), ("event", "Event")],
@@ -33,12 +68,46 @@ class InventorySnapshot(models.Model):
         default="manual",
         readonly=True,
     )
+    trigger_ref = fields.Char(
+        string="Triggered by",
+        readonly=True,
+        help="The schedule or document that took it.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Taken by",
         default=lambda self: self.env.user,
         readonly=True,
     )
+    taken_at = fields.Datetime(readonly=True, help="When the snapshot was taken.")
+    is_now = fields.Boolean(
+        string="Of the moment taken",
+        readonly=True,
+        help="Taken of its own moment (not of a past one): reservations and "
+        "their channels are recorded.",
+    )
+    line_ids = fields.One2many("inventory.snapshot.line", "snapshot_id", readonly=True)
+    channel_ids = fields.One2many(
+        "inventory.snapshot.channel", "snapshot_id", readonly=True
+    )
+    line_count = fields.Integer(readonly=True)
+    total_on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    total_reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
+    total_in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    total_value = fields.Monetary(readonly=True)
+    checksum = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the canonical lines, set when taken.",
+    )
+    verify_state = fields.Selection(
+        [("unverified", "Not verified"), ("ok", "Intact"), ("tampered", "Tampered")],
+        default="unverified",
+        readonly=True,
+        copy=False,
+    )
+    verify_date = fields.Datetime(readonly=True, copy=False)
 
     @api.constrains("moment")
     def _check_moment(self):
@@ -53,3 +122,372 @@ class InventorySnapshot(models.Model):
                         moment=snapshot.moment,
                     )
                 )
+
+    # ---------------------------------------------------------------- taking
+    def _scope_location_ids(self):
+        """Location ids for the engine (children included), or None for all."""
+        self.ensure_one()
+        locations = self.location_ids | self.warehouse_ids.view_location_id
+        return locations.ids or None
+
+    def _scope_product_ids(self):
+        self.ensure_one()
+        if not self.categ_ids:
+            return None
+        return (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search([("categ_id", "child_of", self.categ_ids.ids)])
+            .ids
+        )
+
+    def _balances_sql(self):
+        """SELECT of (product_id, location_id, lot_id, on_hand_all, reserved)
+        for this snapshot: live quants for a snapshot of now, the ledger engine
+        for a past moment."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+        location_ids = self._scope_location_ids()
+        product_ids = self._scope_product_ids()
+        company_ids = [self.company_id.id]
+        if self.is_now:
+            where = [
+                SQL("q.company_id = %s", self.company_id.id),
+                SQL(
+                    "q.location_id IN (SELECT id FROM (%s) scope)",
+                    ledger._scope_locations_sql(company_ids, location_ids),
+                ),
+            ]
+            if product_ids is not None:
+                where.append(SQL("q.product_id = ANY(%s)", product_ids))
+            return SQL(
+                """
+                SELECT q.product_id, q.location_id, q.lot_id,
+                       SUM(q.quantity) AS quantity,
+                       SUM(q.reserved_quantity) AS reserved
+                  FROM stock_quant q
+                 WHERE %s
+                 GROUP BY q.product_id, q.location_id, q.lot_id
+                HAVING SUM(q.quantity) <> 0 OR SUM(q.reserved_quantity) <> 0
+                """,
+                SQL(" AND ").join(where),
+            )
+        balances, _method = ledger._balance_sql(
+            self.moment,
+            ("product", "location", "lot"),
+            company_ids,
+            location_ids=location_ids,
+            product_ids=product_ids,
+        )
+        return SQL(
+            "SELECT product_id, location_id, lot_id, quantity, 0 AS reserved "
+            "FROM (%s) b",
+            balances,
+        )
+
+    def _write_lines(self):
+        """Write the lines (one INSERT ... SELECT) and the header totals."""
+        self.ensure_one()
+        cr = self.env.cr
+        expiry = SQL("NULL::timestamp")
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'stock_lot' AND column_name = 'expiration_date'"
+        )
+        if cr.fetchone():
+            expiry = SQL("lot.expiration_date")
+        if "value" in self.env["stock.move"]._fields:
+            cost = SQL(
+                "COALESCE((pp.standard_price ->> %s)::numeric, 0)",
+                str(self.company_id.id),
+            )
+        else:
+            cost = SQL("0")
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO inventory_snapshot_line
+                (snapshot_id, company_id, moment, product_id, categ_id, warehouse_id,
+                 location_id, condition_id, lot_id, expiration_date, uom_id,
+                 on_hand, reserved, available, in_transit, value)
+            SELECT %(snapshot)s, %(company)s, %(moment)s, b.product_id, pt.categ_id,
+                   loc.warehouse_id, b.location_id, loc.condition_id, b.lot_id,
+                   %(expiry)s, pt.uom_id,
+                   CASE WHEN loc.usage = 'internal' THEN b.quantity ELSE 0 END,
+                   b.reserved,
+                   CASE WHEN loc.usage = 'internal' AND NOT loc.inventory_unavailable
+                        THEN b.quantity - b.reserved ELSE 0 END,
+                   CASE WHEN loc.usage = 'transit' THEN b.quantity ELSE 0 END,
+                   b.quantity * %(cost)s
+              FROM (%(balances)s) b
+              JOIN stock_location loc ON loc.id = b.location_id
+              JOIN product_product pp ON pp.id = b.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN stock_lot lot ON lot.id = b.lot_id
+            """,
+                snapshot=self.id,
+                company=self.company_id.id,
+                moment=self.moment,
+                expiry=expiry,
+                cost=cost,
+                balances=self._balances_sql(),
+            )
+        )
+        if self.is_now:
+            self._write_channels()
+        cr.execute(
+            SQL(
+                """
+            SELECT COUNT(*), COALESCE(SUM(on_hand), 0), COALESCE(SUM(reserved), 0),
+                   COALESCE(SUM(in_transit), 0), COALESCE(SUM(value), 0)
+              FROM inventory_snapshot_line WHERE snapshot_id = %s
+            """,
+                self.id,
+            )
+        )
+        count, on_hand, reserved, in_transit, value = cr.fetchone()
+        self.sudo().with_context(inventory_snapshot_taking=True).write(
+            {
+                "line_count": count,
+                "total_on_hand": on_hand,
+                "total_reserved": reserved,
+                "total_in_transit": in_transit,
+                "total_value": value,
+                "checksum": self._compute_checksum(),
+            }
+        )
+
+    def _write_channels(self):
+        """Reserved quantity per product and sales channel, from the reserved
+        move lines: the sales team or website of the sale order when
+        ``sale_stock`` is installed, the point of sale with ``point_of_sale``."""
+        self.ensure_one()
+        Move = self.env["stock.move"]
+        joins, channel = [], SQL("'Other'")
+        if "sale_line_id" in Move._fields:
+            joins.append(
+                SQL(
+                    "LEFT JOIN sale_order_line sol ON sol.id = mv.sale_line_id "
+                    "LEFT JOIN sale_order so ON so.id = sol.order_id "
+                    "LEFT JOIN crm_team team ON team.id = so.team_id"
+                )
+            )
+            if "website_id" in self.env["sale.order"]._fields:
+                joins.append(SQL("LEFT JOIN website web ON web.id = so.website_id"))
+                channel = SQL(
+                    "COALESCE('Website: ' || web.name, 'Sales team: ' || "
+                    "(team.name ->> 'en_US'), %s)",
+                    channel,
+                )
+            else:
+                channel = SQL(
+                    "COALESCE('Sales team: ' || (team.name ->> 'en_US'), %s)", channel
+                )
+        if "pos_order_id" in self.env["stock.picking"]._fields:
+            joins.append(SQL("LEFT JOIN stock_picking pk ON pk.id = mv.picking_id"))
+            channel = SQL(
+                "CASE WHEN pk.pos_order_id IS NOT NULL THEN 'Point of Sale' "
+                "ELSE %s END",
+                channel,
+            )
+        ledger = self.env["inventory.ledger"]
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO inventory_snapshot_channel
+                (snapshot_id, company_id, product_id, channel, reserved)
+            SELECT %(snapshot)s, %(company)s, ml.product_id, %(channel)s,
+                   SUM(ml.quantity_product_uom)
+              FROM stock_move_line ml
+              JOIN stock_move mv ON mv.id = ml.move_id
+              %(joins)s
+             WHERE ml.state NOT IN ('done', 'cancel', 'draft')
+               AND ml.location_id IN (SELECT id FROM (%(scope)s) scope)
+               %(products)s
+             GROUP BY ml.product_id, %(channel)s
+            """,
+                snapshot=self.id,
+                company=self.company_id.id,
+                channel=channel,
+                joins=SQL(" ").join(joins),
+                scope=ledger._scope_locations_sql(
+                    [self.company_id.id], self._scope_location_ids()
+                ),
+                products=SQL("AND ml.product_id = ANY(%s)", self._scope_product_ids())
+                if self.categ_ids
+                else SQL(),
+            )
+        )
+
+    def _checksum_sql(self):
+        """The canonical text of the lines, as ``snapshot_checksum`` builds it,
+        hashed by PostgreSQL."""
+        return SQL(
+            """
+            SELECT encode(sha256(convert_to(COALESCE(string_agg(
+                COALESCE(product_id::text, '') || '|' ||
+                COALESCE(location_id::text, '') || '|' ||
+                COALESCE(lot_id::text, '') || '|' ||
+                ROUND(COALESCE(on_hand, 0)::numeric, 6)::text || '|' ||
+                ROUND(COALESCE(reserved, 0)::numeric, 6)::text || '|' ||
+                ROUND(COALESCE(in_transit, 0)::numeric, 6)::text || '|' ||
+                ROUND(COALESCE(value, 0)::numeric, 6)::text || E'\\n',
+                '' ORDER BY product_id, location_id, COALESCE(lot_id, 0)
+            ), ''), 'UTF8')), 'hex')
+              FROM inventory_snapshot_line WHERE snapshot_id = %s
+            """,
+            self.id,
+        )
+
+    def _compute_checksum(self):
+        self.ensure_one()
+        self.env.cr.execute(self._checksum_sql())
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def take_snapshot(
+        self,
+        name,
+        moment=None,
+        company_id=None,
+        location_ids=None,
+        warehouse_ids=None,
+        categ_ids=None,
+        description=None,
+        trigger="manual",
+        trigger_ref=None,
+    ):
+        """Take a snapshot and return its id.
+
+        :param name: the snapshot's name
+        :param moment: date or datetime (UTC) in the past; default now (then
+            reservations and sales channels are recorded too)
+        :param company_id: default the current company
+        :param location_ids, warehouse_ids, categ_ids: the scope (children
+            included); default everything of the company
+        :param description: free text
+        :param trigger: ``manual``, ``scheduled`` or ``event``
+        :param trigger_ref: what triggered it (schedule, document)
+        :return: id of the new snapshot
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "inventory_snapshot.group_inventory_snapshot_create"
+        ):
+            raise AccessError(
+                self.env._("You are not allowed to take inventory snapshots.")
+            )
+        if not name:
+            raise UserError(self.env._("A snapshot needs a name."))
+        ledger = self.env["inventory.ledger"]
+        now = fields.Datetime.now()
+        at = ledger._parse_moment(moment, "moment") if moment else now
+        company = (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company
+        )
+        if company not in self.env.user.company_ids and not self.env.su:
+            raise AccessError(self.env._("You cannot take snapshots of this company."))
+        self.env.flush_all()
+        snapshot = self.sudo().create(
+            {
+                "name": name,
+                "description": description or False,
+                "moment": at,
+                "company_id": company.id,
+                "location_ids": [(6, 0, location_ids or [])],
+                "warehouse_ids": [(6, 0, warehouse_ids or [])],
+                "categ_ids": [(6, 0, categ_ids or [])],
+                "trigger": trigger,
+                "trigger_ref": trigger_ref or False,
+                "user_id": self.env.user.id,
+                "taken_at": now,
+                "is_now": at >= now,
+            }
+        )
+        snapshot._write_lines()
+        return snapshot.id
+
+    def action_open_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Lines of %(name)s", name=self.name),
+            "res_model": "inventory.snapshot.line",
+            "view_mode": "list,pivot",
+            "domain": [("snapshot_id", "=", self.id)],
+            "context": {"search_default_groupby_location": 1},
+        }
+
+    # ----------------------------------------------------------- integrity
+    def action_verify(self):
+        """Recompute the checksum of each snapshot; say whether it is intact."""
+        self.env.flush_all()
+        for snapshot in self:
+            intact = snapshot._compute_checksum() == snapshot.checksum
+            snapshot.sudo().with_context(inventory_snapshot_taking=True).write(
+                {
+                    "verify_state": "ok" if intact else "tampered",
+                    "verify_date": fields.Datetime.now(),
+                }
+            )
+            if not intact:
+                snapshot.sudo().message_post(
+                    body=self.env._(
+                        "Verification failed: the lines no longer match the checksum "
+                        "recorded when the snapshot was taken."
+                    )
+                )
+        return True
+
+    def verify(self):
+        """Verify the checksums; return ``{id: True when intact}`` (RPC)."""
+        self.action_verify()
+        return {snapshot.id: snapshot.verify_state == "ok" for snapshot in self}
+
+    # ------------------------------------------------------------- changes
+    def write(self, vals):
+        frozen = FROZEN_FIELDS.intersection(vals)
+        if frozen and not self.env.context.get("inventory_snapshot_taking"):
+            raise UserError(
+                self.env._(
+                    "A snapshot cannot be changed once taken (%(fields)s).",
+                    fields=", ".join(sorted(frozen)),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_log(self):
+        for snapshot in self:
+            _logger.info(
+                "Inventory snapshot %s (%s, id %s, %s lines, checksum %s) "
+                "deleted by %s",
+                snapshot.name,
+                snapshot.moment,
+                snapshot.id,
+                snapshot.line_count,
+                snapshot.checksum,
+                self.env.user.login,
+            )
+            self.env["ir.logging"].sudo().create(
+                {
+                    "name": "inventory_snapshot",
+                    "type": "server",
+                    "level": "INFO",
+                    "dbname": self.env.cr.dbname,
+                    "message": self.env._(
+                        "Snapshot %(name)s of %(moment)s (%(lines)s lines, checksum "
+                        "%(checksum)s) deleted by %(user)s",
+                        name=snapshot.name,
+                        moment=snapshot.moment,
+                        lines=snapshot.line_count,
+                        checksum=snapshot.checksum,
+                        user=self.env.user.login,
+                    ),
+                    "path": "inventory.snapshot",
+                    "func": "unlink",
+                    "line": str(snapshot.id),
+                }
+            )

@@ -1,0 +1,28 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class InventorySnapshotChannel(models.Model):
+    """Reserved quantity per product and sales channel in a snapshot of now."""
+
+    _name = "inventory.snapshot.channel"
+    _description = "Inventory Snapshot Channel Allocation"
+    _order = "snapshot_id, product_id, channel"
+    _log_access = False
+
+    snapshot_id = fields.Many2one(
+        "inventory.snapshot",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    channel = fields.Char(
+        readonly=True,
+        help="Sales team, website or point of sale the reservation is for; "
+        "'Other' for reservations of no sales channel.",
+    )
+    reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
