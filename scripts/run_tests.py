@@ -30,9 +30,11 @@ import xml.etree.ElementTree as ET
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VAR = os.path.join(REPO, "var")
-ODOO_LOG = os.path.join(VAR, "odoo-test.log")
-ODOO_DEPS_LOG = os.path.join(VAR, "odoo-test-deps.log")
-PYTEST_XML = os.path.join(VAR, "pytest-junit.xml")
+# INVENTORY_TEST_LOG_TAG keeps the logs of runs made side by side apart.
+_LOG_TAG = os.environ.get("INVENTORY_TEST_LOG_TAG", "")
+ODOO_LOG = os.path.join(VAR, f"odoo-test{_LOG_TAG and '-' + _LOG_TAG}.log")
+ODOO_DEPS_LOG = os.path.join(VAR, f"odoo-test-deps{_LOG_TAG and '-' + _LOG_TAG}.log")
+PYTEST_XML = os.path.join(VAR, f"pytest-junit{_LOG_TAG and '-' + _LOG_TAG}.xml")
 
 # An Odoo log record: "2026-01-31 12:00:00,123 4242 WARNING dbname logger: msg"
 LOG_RECORD = re.compile(
