@@ -236,6 +236,7 @@ class InventorySnapshot(models.Model):
         )
         if self.is_now:
             self._write_channels()
+        self.invalidate_recordset(["line_ids", "channel_ids"])
         cr.execute(
             SQL(
                 """
@@ -305,7 +306,7 @@ class InventorySnapshot(models.Model):
              WHERE ml.state NOT IN ('done', 'cancel', 'draft')
                AND ml.location_id IN (SELECT id FROM (%(scope)s) scope)
                %(products)s
-             GROUP BY ml.product_id, %(channel)s
+             GROUP BY 3, 4
             """,
                 snapshot=self.id,
                 company=self.company_id.id,

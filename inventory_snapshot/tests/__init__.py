@@ -1,1 +1,2 @@
 from . import test_inventory_snapshot
+from . import test_inventory_snapshot_take
