@@ -38,9 +38,14 @@ class InventoryStockBalanceReport(models.Model):
         # Rows are numbered per moment: values cached for another moment of
         # the same ids must not be reused.
         self.invalidate_model()
+        self.env["inventory.ledger"]._tune_for_aggregation()
         return super().search_fetch(
             domain, field_names, offset=offset, limit=limit, order=order
         )
+
+    def _read_group(self, *args, **kwargs):
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        return super()._read_group(*args, **kwargs)
 
     at = fields.Datetime(string="As of", compute="_compute_at")
     product_id = fields.Many2one("product.product", readonly=True)

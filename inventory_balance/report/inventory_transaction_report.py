@@ -39,9 +39,14 @@ class InventoryTransactionReport(models.Model):
         # Rows are numbered per moment: values cached for another moment of
         # the same ids must not be reused.
         self.invalidate_model()
+        self.env["inventory.ledger"]._tune_for_aggregation()
         return super().search_fetch(
             domain, field_names, offset=offset, limit=limit, order=order
         )
+
+    def _read_group(self, *args, **kwargs):
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        return super()._read_group(*args, **kwargs)
 
     date = fields.Datetime(readonly=True)
     move_line_id = fields.Many2one("stock.move.line", readonly=True)
