@@ -4,7 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 _logger = logging.getLogger(__name__)
 
@@ -17,6 +17,16 @@ FROZEN_FIELDS = {
     "categ_ids",
     "trigger",
     "user_id",
+    "schedule_id",
+}
+# What an event may say about the scope of its snapshot.
+EVENT_SCOPE_KEYS = {
+    "company_id",
+    "location_ids",
+    "warehouse_ids",
+    "categ_ids",
+    "description",
+    "moment",
 }
 
 
@@ -73,6 +83,14 @@ class InventorySnapshot(models.Model):
         readonly=True,
         help="The schedule or document that took it.",
     )
+    schedule_id = fields.Many2one(
+        "inventory.snapshot.schedule",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        help="The schedule that took it, for the period ending at its moment.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Taken by",
@@ -108,6 +126,11 @@ class InventorySnapshot(models.Model):
         copy=False,
     )
     verify_date = fields.Datetime(readonly=True, copy=False)
+
+    _schedule_moment_uniq = models.UniqueIndex(
+        "(schedule_id, moment) WHERE schedule_id IS NOT NULL",
+        "A schedule takes the snapshot of each due moment only once.",
+    )
 
     @api.constrains("moment")
     def _check_moment(self):
@@ -409,6 +432,33 @@ class InventorySnapshot(models.Model):
         )
         snapshot._write_lines()
         return snapshot.id
+
+    @api.model
+    def _take_event_snapshot(self, name, trigger_ref, **scope):
+        """Take a snapshot of now for an event (a validated transfer; later
+        an inventory adjustment confirmed, a period closed).
+
+        Taken as superuser, so that the user who triggers the event needs no
+        snapshot rights; the snapshot still records that user. The ``default_*``
+        keys of the event's context are dropped.
+
+        :param name: the snapshot's name
+        :param trigger_ref: the document that triggered it (e.g. WH/IN/00012)
+        :param scope: ``company_id``, ``location_ids``, ``warehouse_ids``,
+            ``categ_ids``, ``description``, ``moment`` as in ``take_snapshot``
+        :return: id of the new snapshot
+        """
+        unknown = set(scope) - EVENT_SCOPE_KEYS
+        if unknown:
+            raise TypeError(
+                "_take_event_snapshot() got unexpected arguments: "
+                + ", ".join(sorted(unknown))
+            )
+        return (
+            self.with_context(clean_context(self.env.context))
+            .sudo()
+            .take_snapshot(name, trigger="event", trigger_ref=trigger_ref, **scope)
+        )
 
     def action_open_lines(self):
         self.ensure_one()
