@@ -18,6 +18,8 @@
         "views/inventory_condition_views.xml",
         "views/inventory_ledger_checkpoint_views.xml",
         "views/stock_location_views.xml",
+        "views/stock_location_facility_views.xml",
+        "views/product_template_views.xml",
         "report/inventory_stock_balance_report_views.xml",
         "report/inventory_transaction_report_views.xml",
         "views/menus.xml",

@@ -3,7 +3,9 @@ from . import inventory_ledger
 from . import inventory_ledger_checkpoint
 from . import inventory_ledger_checkpoint_line
 from . import product_product
+from . import product_template
 from . import stock_location
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant
+from . import stock_warehouse

@@ -39,3 +39,34 @@ class ProductProduct(models.Model):
                     values["free_qty"] - (quantity - reserved)
                 )
         return res
+
+    def activate_stock_keeping(self):
+        """Activate stock keeping (*Track Inventory*) for these variants.
+
+        *Track Inventory* is a field of the product template: activating a
+        variant activates every variant of its template. Same rules and answer
+        as ``product.template.activate_stock_keeping``, with variant ids.
+
+        :return: ``{"activated": [ids], "already_active": [ids], "refused":
+            [{"id": int, "name": str, "reason": str}, ...]}``
+        """
+        existing = self.exists()
+        Template = self.env["product.template"]
+        activated, already, refused = existing.product_tmpl_id._activate_stock_keeping()
+        return Template._stock_keeping_result(
+            existing.filtered(lambda p: p.product_tmpl_id in activated),
+            existing.filtered(lambda p: p.product_tmpl_id in already),
+            {
+                product: refused[product.product_tmpl_id]
+                for product in existing
+                if product.product_tmpl_id in refused
+            },
+            missing=set(self.ids) - set(existing.ids),
+        )
+
+    def action_activate_stock_keeping(self):
+        """Server action of the variant list: activate stock keeping for the
+        selected variants and tell what was refused."""
+        return self.env["product.template"]._stock_keeping_notification(
+            self.activate_stock_keeping()
+        )

@@ -23,6 +23,18 @@ class StockLocation(models.Model):
         store=True,
         help="Internal location whose condition is not available (e.g. Damaged).",
     )
+    inventory_quantity = fields.Float(
+        string="On Hand Here",
+        compute="_compute_inventory_quantity",
+        digits="Product Unit",
+        help="Sum of the quantities of the quants kept in this very location "
+        "(not its sublocations), all products together, in their units.",
+    )
+    inventory_product_count = fields.Integer(
+        string="Products Here",
+        compute="_compute_inventory_quantity",
+        help="Number of products with a quantity in this very location.",
+    )
 
     @api.depends("usage")
     def _compute_condition_id(self):
@@ -43,3 +55,49 @@ class StockLocation(models.Model):
                 and location.condition_id
                 and not location.condition_id.is_available
             )
+
+    @api.depends_context("allowed_company_ids")
+    def _compute_inventory_quantity(self):
+        origin_ids = [loc_id for loc_id in self._origin.ids if loc_id]
+        totals = {
+            location.id: (quantity, count)
+            for location, quantity, count in self.env["stock.quant"]._read_group(
+                [("location_id", "in", origin_ids), ("quantity", "!=", 0)],
+                ["location_id"],
+                ["quantity:sum", "product_id:count_distinct"],
+            )
+        }
+        for location in self:
+            quantity, count = totals.get(location._origin.id, (0.0, 0))
+            location.inventory_quantity = quantity
+            location.inventory_product_count = count
+
+    def action_generate_inventory_locations(self):
+        """Button of *Inventory Locations*: create the missing condition
+        locations of every facility of the user's companies and say which."""
+        results = self.env["stock.warehouse"].generate_inventory_locations()
+        if not results:
+            message = self.env._(
+                "Every facility already has its inventory locations: nothing "
+                "was created."
+            )
+        else:
+            created = self.browse(
+                [loc_id for row in results for loc_id in row["location_ids"]]
+            )
+            message = self.env._(
+                "Created %(count)s inventory locations: %(names)s.",
+                count=len(created),
+                names=", ".join(created.mapped("complete_name")),
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Inventory locations"),
+                "message": message,
+                "type": "success" if results else "info",
+                "sticky": bool(results),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
