@@ -1,3 +1,4 @@
+from . import test_inventory_adjustment
 from . import test_inventory_condition
 from . import test_inventory_facility_rpc
 from . import test_inventory_ledger
