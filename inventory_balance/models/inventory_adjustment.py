@@ -404,8 +404,13 @@ class InventoryAdjustment(models.Model):
         moves = (
             self.env["stock.move"].with_context(inventory_mode=False).create(move_vals)
         )
-        for line, move in zip(lines, moves, strict=True):
-            line.move_id = move
+        # Link each line to its move in one statement (moves follow lines).
+        self.env.cr.execute(
+            "UPDATE inventory_adjustment_line l SET move_id = m.move_id "
+            "FROM unnest(%s, %s) AS m(line_id, move_id) WHERE l.id = m.line_id",
+            [lines.ids, moves.ids],
+        )
+        lines.invalidate_recordset(["move_id"])
         moves._action_done()
         if move_date < fields.Datetime.now().replace(microsecond=0):
             moves.write({"date": move_date})

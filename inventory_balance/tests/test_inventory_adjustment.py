@@ -118,6 +118,10 @@ class TestInventoryAdjustment(TransactionCase):
         adjustment.action_confirm()
         self.assertEqual(adjustment.state, "done")
         self.assertEqual(len(adjustment.move_ids), 3, "zero changes are skipped")
+        for line in adjustment.line_ids.filtered("change"):
+            self.assertEqual(line.move_id.product_id, line.product_id)
+            self.assertEqual(line.move_id.quantity, abs(line.change))
+            self.assertEqual(line.move_id.inventory_adjustment_id, adjustment)
         self.assertTrue(all(adjustment.move_ids.mapped("is_inventory")))
         self.assertEqual(set(adjustment.move_ids.mapped("reference")), {"Count May"})
         self.assertEqual(
