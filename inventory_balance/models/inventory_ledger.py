@@ -299,6 +299,26 @@ class InventoryLedger(models.AbstractModel):
         )
 
     @api.model
+    def _skip_foreign_key_checks(self):
+        """For a bulk INSERT ... SELECT whose ids all come from existing rows:
+        skip the per-row foreign-key triggers (most of the cost at scale) for
+        the rest of the transaction.  Needs a superuser database role; without
+        one the checks simply run.  Returns whether they are skipped; call
+        ``_restore_foreign_key_checks`` after the insert."""
+        self.env.cr.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        )
+        row = self.env.cr.fetchone()
+        if row and row[0]:
+            self.env.cr.execute("SET LOCAL session_replication_role = replica")
+            return True
+        return False
+
+    @api.model
+    def _restore_foreign_key_checks(self):
+        self.env.cr.execute("SET LOCAL session_replication_role = origin")
+
+    @api.model
     def _cheaper_method(self, at):
         """Without checkpoint: roll back from the quants when fewer lines lie
         after ``at`` than before it (judged by time, using the date index)."""

@@ -303,21 +303,13 @@ class StockHistoryGenerator:
             step=step,
         )
 
-    def _skip_foreign_key_checks(self):
-        """Every id written is taken from existing rows, so the per-row
-        foreign-key triggers only cost time (most of it, at scale).  Skipping
-        them needs a superuser role; without one the checks simply run."""
-        cr = self.env.cr
-        cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cr.fetchone()[0]:
-            cr.execute("SET LOCAL session_replication_role = replica")
-            return True
-        return False
-
     def _write_moves(self):
         cr, spec = self.env.cr, self.spec
         cr.execute("LOCK TABLE stock_move, stock_move_line IN EXCLUSIVE MODE")
-        fk_skipped = self._skip_foreign_key_checks()
+        # Every id written comes from existing rows: skip the per-row
+        # foreign-key triggers when the role allows it.
+        ledger = self.env["inventory.ledger"]
+        fk_skipped = ledger._skip_foreign_key_checks()
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM stock_move")
         move_base = cr.fetchone()[0]
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM stock_move_line")
@@ -394,7 +386,7 @@ class StockHistoryGenerator:
                 f"({time.time() - started:.1f} s for this chunk)"
             )
         if fk_skipped:
-            cr.execute("SET LOCAL session_replication_role = origin")
+            ledger._restore_foreign_key_checks()
         cr.execute(
             "SELECT setval('stock_move_id_seq', (SELECT MAX(id) FROM stock_move))"
         )
