@@ -226,7 +226,10 @@ class InventorySnapshot(models.Model):
             )
         else:
             cost = SQL("0")
-        self.env["inventory.ledger"]._tune_for_aggregation()
+        ledger = self.env["inventory.ledger"]
+        ledger._tune_for_aggregation()
+        # Every id comes from existing rows read in the same statement.
+        skipped = ledger._skip_foreign_key_checks()
         cr.execute(
             SQL(
                 """
@@ -257,6 +260,8 @@ class InventorySnapshot(models.Model):
                 balances=self._balances_sql(),
             )
         )
+        if skipped:
+            ledger._restore_foreign_key_checks()
         if self.is_now:
             self._write_channels()
         self.invalidate_recordset(["line_ids", "channel_ids"])
@@ -542,3 +547,101 @@ class InventorySnapshot(models.Model):
                     "line": str(snapshot.id),
                 }
             )
+
+    # ------------------------------------------------- compare and export
+    @api.model
+    def compare_snapshots(
+        self,
+        snapshot_ids,
+        include_now=False,
+        only_changes=False,
+        threshold=0.0,
+        group_by=("product", "location", "lot"),
+    ):
+        """Compare two or more snapshots, or snapshots and now.
+
+        The quantity compared is **on hand + in transit** (in the product's
+        unit); a key missing from a snapshot counts as 0 there. Computed in one
+        SQL statement (conditional aggregation); "now" is the live stock in the
+        scope of the latest snapshot.
+
+        :param snapshot_ids: ids of the snapshots (one company); at least two,
+            or one with ``include_now``
+        :param include_now: add a last column with the current stock
+        :param only_changes: leave out the rows whose quantity is the same in
+            every column
+        :param threshold: keep only the rows whose quantity changed by at least
+            this much between two consecutive columns (0: no limit)
+        :param group_by: some of ``product``, ``location``, ``lot``
+        :return: dict with ``columns`` (``key``, ``snapshot_id`` or ``False``
+            for now, ``name``, ``moment`` in UTC ISO 8601) in moment order, and
+            ``rows``: the key (``product_id``, ``product``, ``default_code``,
+            ``location_id``, ``location``, ``lot_id``, ``lot``, ``uom_id``,
+            ``uom``; ``False`` when not compared), ``quantities`` (one per
+            column), ``changes`` and ``change_percents`` (between consecutive
+            columns; ``False`` when the earlier one is 0), ``change`` and
+            ``change_percent`` (last vs first column), ``max_change`` and
+            ``status`` (``appeared``, ``vanished``, ``changed``, ``same``);
+            plus ``totals`` per column and ``counts`` per status
+        """
+        return self.env["inventory.snapshot.compare"]._compare(
+            snapshot_ids, include_now, only_changes, threshold, group_by
+        )
+
+    def export_snapshot(self, file_format="xlsx"):
+        """Export the lines of this snapshot.
+
+        :param file_format: ``csv``, ``xlsx`` or ``json``
+        :return: dict with ``filename``, ``mimetype`` and ``content`` (the file
+            in base64)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["inventory.snapshot.export"]._result(self, file_format)
+
+    @api.model
+    def export_comparison(
+        self,
+        snapshot_ids,
+        file_format="xlsx",
+        include_now=False,
+        only_changes=False,
+        threshold=0.0,
+        group_by=("product", "location", "lot"),
+    ):
+        """Export a comparison (arguments as ``compare_snapshots``).
+
+        :param file_format: ``csv``, ``xlsx`` or ``json``
+        :return: dict with ``filename``, ``mimetype`` and ``content`` (the file
+            in base64)
+        """
+        exporter = self.env["inventory.snapshot.export"]
+        exporter._check_format(file_format)
+        Compare = self.env["inventory.snapshot.compare"]
+        ids = self.env["inventory.ledger"]._parse_ids(snapshot_ids, "snapshot_ids")
+        wizard = Compare.create(
+            {
+                "snapshot_ids": [(6, 0, ids or [])],
+                "include_now": bool(include_now),
+                "only_changes": bool(only_changes),
+                "threshold": Compare._parse_threshold(threshold),
+                "group_by": ",".join(Compare._parse_group_by(group_by)),
+            }
+        )
+        wizard._fill_lines()
+        result = exporter._result(wizard, file_format)
+        wizard.unlink()
+        return result
+
+    def action_export(self):
+        """Download the lines; the format comes from the context key
+        ``export_format`` (csv, xlsx or json)."""
+        self.ensure_one()
+        file_format = self.env["inventory.snapshot.export"]._check_format(
+            self.env.context.get("export_format") or "xlsx"
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/inventory_snapshot/{self.id}/export/{file_format}",
+            "target": "download",
+        }

@@ -48,15 +48,15 @@ class InventorySnapshotLine(models.Model):
     )
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Snapshot lines are written only by taking a snapshot.")
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("A snapshot cannot be changed once taken."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Snapshot lines cannot be deleted; delete the whole snapshot.")
         )

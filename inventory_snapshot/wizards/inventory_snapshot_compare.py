@@ -1,0 +1,490 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Compare snapshots (and now): one SQL statement with conditional aggregation.
+
+The quantity compared is **on hand + in transit** of each key: a line of an
+internal location counts its on-hand quantity, a line of a transit location its
+quantity in transit (reserved and available are not compared).  A key that has
+no line in a snapshot has quantity 0 there.  The column "now" comes from the
+live quants through the ledger engine's SQL (``_balance_sql`` with the quants
+method), in the scope (company, locations, categories) of the latest compared
+snapshot.
+"""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.snapshot_export import (
+    COMPARED_QUANTITY,
+    COMPARISON_FIELDS,
+    FORMATS,
+    iso_utc,
+)
+from .inventory_snapshot_compare_line import STATUSES
+
+KEY_COLUMNS = {"product": "product_id", "location": "location_id", "lot": "lot_id"}
+GROUPINGS = [
+    ("product,location,lot", "Product, location and lot"),
+    ("product,location", "Product and location"),
+    ("product,lot", "Product and lot"),
+    ("product", "Product"),
+    ("location,lot", "Location and lot"),
+    ("location", "Location"),
+    ("lot", "Lot"),
+]
+
+
+class InventorySnapshotCompare(models.TransientModel):
+    _name = "inventory.snapshot.compare"
+    _description = "Compare Inventory Snapshots"
+
+    snapshot_ids = fields.Many2many(
+        "inventory.snapshot",
+        string="Snapshots",
+        default=lambda self: self._default_snapshot_ids(),
+        help="Two or more (or one with now), shown in moment order.",
+    )
+    include_now = fields.Boolean(
+        string="Compare with Now",
+        help="Add a last column with the current stock (live quants), in the "
+        "scope of the latest selected snapshot.",
+    )
+    only_changes = fields.Boolean(
+        help="Leave out the rows whose quantity is the same in every column."
+    )
+    threshold = fields.Float(
+        digits="Product Unit of Measure",
+        help="Keep only the rows whose quantity changed by at least this much "
+        "between two consecutive columns (0: no limit).",
+    )
+    group_by = fields.Selection(
+        GROUPINGS, string="Compare by", required=True, default="product,location,lot"
+    )
+    line_ids = fields.One2many(
+        "inventory.snapshot.compare.line", "wizard_id", readonly=True
+    )
+    line_count = fields.Integer(string="Rows", readonly=True)
+    columns = fields.Json(
+        string="Column Descriptions",
+        readonly=True,
+        help="The compared columns, in order.",
+    )
+    column_names = fields.Char(string="Columns", readonly=True)
+    compared = fields.Boolean(readonly=True)
+
+    def _default_snapshot_ids(self):
+        context = self.env.context
+        if context.get("active_model") == "inventory.snapshot" and context.get(
+            "active_ids"
+        ):
+            return [Command.set(context["active_ids"])]
+        return []
+
+    # ------------------------------------------------------------ arguments
+    @api.model
+    def _parse_group_by(self, group_by):
+        if isinstance(group_by, str):
+            group_by = group_by.split(",")
+        group_by = tuple(group_by or KEY_COLUMNS)
+        unknown = [g for g in group_by if g not in KEY_COLUMNS]
+        if unknown or not group_by:
+            raise UserError(
+                self.env._(
+                    "Unknown grouping %(unknown)s; use some of: %(known)s.",
+                    unknown=", ".join(map(str, unknown)),
+                    known=", ".join(KEY_COLUMNS),
+                )
+            )
+        return tuple(g for g in KEY_COLUMNS if g in group_by)
+
+    @api.model
+    def _parse_threshold(self, threshold):
+        try:
+            threshold = float(threshold or 0.0)
+        except (TypeError, ValueError):
+            threshold = -1.0
+        if threshold < 0:
+            raise UserError(self.env._("The threshold must be a number, zero or more."))
+        return threshold
+
+    @api.model
+    def _prepare_comparison(self, snapshot_ids, include_now, group_by):
+        """Check the arguments and the user's rights.
+
+        :return: (the snapshots in moment order, the normalised group_by)
+        :raise AccessError: without read access to every snapshot (snapshot
+            group, companies)
+        """
+        Snapshot = self.env["inventory.snapshot"]
+        Snapshot.check_access("read")
+        ids = self.env["inventory.ledger"]._parse_ids(snapshot_ids, "snapshot_ids")
+        snapshots = Snapshot.browse(list(dict.fromkeys(ids or [])))
+        if snapshots.exists() != snapshots:
+            raise UserError(
+                self.env._(
+                    "Snapshots %(ids)s do not exist.",
+                    ids=", ".join(map(str, (snapshots - snapshots.exists()).ids)),
+                )
+            )
+        snapshots.check_access("read")
+        if len(snapshots) + bool(include_now) < 2:
+            raise UserError(
+                self.env._(
+                    "Select at least two snapshots, or one snapshot and now, "
+                    "to compare."
+                )
+            )
+        if len(snapshots.company_id) > 1:
+            raise UserError(
+                self.env._("Only snapshots of one company can be compared.")
+            )
+        if include_now:
+            self.env["inventory.ledger"]._check_ledger_access()
+        snapshots = snapshots.sorted(lambda s: (s.moment, s.id))
+        return snapshots, self._parse_group_by(group_by)
+
+    # ------------------------------------------------------------------ SQL
+    @api.model
+    def _label_sql(self, column):
+        """The user's translation of a translated (jsonb) name column."""
+        return SQL(
+            "COALESCE(%s ->> %s, %s ->> 'en_US')",
+            column,
+            self.env.lang or "en_US",
+            column,
+        )
+
+    @api.model
+    def _comparison_sql(
+        self,
+        snapshots,
+        include_now=False,
+        only_changes=False,
+        threshold=0.0,
+        group_by=tuple(KEY_COLUMNS),
+    ):
+        """One statement comparing the lines of ``snapshots`` (in this order)
+        and, with ``include_now``, the current stock; its rows have the columns
+        ``COMPARISON_FIELDS`` (quantities, changes and change_percents as arrays, one
+        value per column or per pair of consecutive columns).
+
+        :return: (SQL, list of column descriptions)
+        """
+        ledger = self.env["inventory.ledger"]
+        columns = [
+            {
+                "key": f"snapshot_{snapshot.id}",
+                "snapshot_id": snapshot.id,
+                "name": snapshot.name,
+                "moment": iso_utc(snapshot.moment),
+            }
+            for snapshot in snapshots
+        ]
+        column_ids = list(snapshots.ids)
+
+        def keys(alias):
+            # the three key columns; the ones not compared are NULL
+            return SQL(", ").join(
+                SQL(
+                    "%s AS %s",
+                    SQL.identifier(alias, KEY_COLUMNS[g]),
+                    SQL.identifier(KEY_COLUMNS[g]),
+                )
+                if g in group_by
+                else SQL("NULL::int AS %s", SQL.identifier(KEY_COLUMNS[g]))
+                for g in KEY_COLUMNS
+            )
+
+        sources = [
+            SQL(
+                """
+                SELECT %s, l.snapshot_id AS col,
+                       (COALESCE(l.on_hand, 0) + COALESCE(l.in_transit, 0))::numeric
+                           AS qty
+                  FROM inventory_snapshot_line l
+                 WHERE l.snapshot_id = ANY(%s)
+                """,
+                keys("l"),
+                snapshots.ids,
+            )
+        ]
+        if include_now:
+            latest = snapshots[-1]
+            now = fields.Datetime.now()
+            balances, _method = ledger._balance_sql(
+                now,
+                group_by,
+                [latest.company_id.id],
+                location_ids=latest._scope_location_ids(),
+                product_ids=latest._scope_product_ids(),
+                method="quants",
+            )
+            sources.append(
+                SQL(
+                    "SELECT %s, 0, b.quantity::numeric FROM (%s) b", keys("b"), balances
+                )
+            )
+            column_ids.append(0)
+            columns.append(
+                {
+                    "key": "now",
+                    "snapshot_id": False,
+                    "name": self.env._("Now"),
+                    "moment": iso_utc(now),
+                }
+            )
+        n = len(column_ids)
+        q = [SQL.identifier(f"q{i}") for i in range(n)]
+        sums = SQL(", ").join(
+            SQL(
+                "ROUND(COALESCE(SUM(d.qty) FILTER (WHERE d.col = %s), 0), 6) AS %s",
+                cid,
+                q[i],
+            )
+            for i, cid in enumerate(column_ids)
+        )
+        steps = [SQL("%s - %s", q[i], q[i - 1]) for i in range(1, n)]
+        percents = [
+            SQL(
+                "CASE WHEN %s <> 0 THEN ROUND((%s - %s) * 100 / ABS(%s), 2) END",
+                q[i - 1],
+                q[i],
+                q[i - 1],
+                q[i - 1],
+            )
+            for i in range(1, n)
+        ]
+        max_change = SQL(
+            "GREATEST(%s)", SQL(", ").join(SQL("ABS(%s)", step) for step in steps)
+        )
+        first, last = q[0], q[-1]
+        filters = [SQL("(%s)", SQL(" OR ").join(SQL("%s <> 0", qi) for qi in q))]
+        if only_changes:
+            filters.append(SQL("%s > 0", max_change))
+        if threshold:
+            filters.append(SQL("%s >= %s::numeric", max_change, threshold))
+        product_name = self._label_sql(SQL("pt.name"))
+        query = SQL(
+            """
+            WITH data AS (%(sources)s),
+            grouped AS (
+                SELECT d.product_id, d.location_id, d.lot_id, %(sums)s
+                  FROM data d
+                 GROUP BY d.product_id, d.location_id, d.lot_id
+            ),
+            compared AS (
+                SELECT g.*,
+                       ARRAY[%(quantities)s]::numeric[] AS quantities,
+                       ARRAY[%(steps)s]::numeric[] AS changes,
+                       ARRAY[%(percents)s]::numeric[] AS change_percents,
+                       %(last)s - %(first)s AS change,
+                       CASE WHEN %(first)s <> 0
+                            THEN ROUND((%(last)s - %(first)s) * 100 / ABS(%(first)s), 2)
+                       END AS change_percent,
+                       %(max_change)s AS max_change,
+                       CASE WHEN %(first)s = 0 AND %(last)s <> 0 THEN 'appeared'
+                            WHEN %(first)s <> 0 AND %(last)s = 0 THEN 'vanished'
+                            WHEN %(max_change)s = 0 THEN 'same'
+                            ELSE 'changed'
+                       END AS status,
+                       concat_ws(' → ', %(trail)s) AS trail
+                  FROM grouped g
+                 WHERE %(filters)s
+            )
+            SELECT ROW_NUMBER() OVER (
+                       ORDER BY %(product_name)s, loc.complete_name, lot.name,
+                                c.product_id, c.location_id, c.lot_id
+                   ) AS seq,
+                   c.product_id, %(product_name)s AS product, pp.default_code,
+                   c.location_id, loc.complete_name AS location,
+                   c.lot_id, lot.name AS lot,
+                   pt.uom_id, %(uom_name)s AS uom,
+                   c.quantities, c.changes, c.change_percents,
+                   c.change, c.change_percent, c.max_change, c.status, c.trail
+              FROM compared c
+              LEFT JOIN product_product pp ON pp.id = c.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN uom_uom uom ON uom.id = pt.uom_id
+              LEFT JOIN stock_location loc ON loc.id = c.location_id
+              LEFT JOIN stock_lot lot ON lot.id = c.lot_id
+             ORDER BY seq
+            """,
+            sources=SQL(" UNION ALL ").join(sources),
+            sums=sums,
+            quantities=SQL(", ").join(q),
+            steps=SQL(", ").join(steps),
+            percents=SQL(", ").join(percents),
+            first=first,
+            last=last,
+            max_change=max_change,
+            trail=SQL(", ").join(SQL("trim_scale(%s)::text", qi) for qi in q),
+            filters=SQL(" AND ").join(filters),
+            product_name=product_name,
+            uom_name=self._label_sql(SQL("uom.name")),
+        )
+        return query, columns
+
+    @api.model
+    def _row_dict(self, row, missing=False):
+        """A comparison row (``COMPARISON_FIELDS`` order) as a JSON-ready dict;
+        ``missing`` stands for a missing value (``False`` over RPC, ``None``
+        in a JSON file)."""
+        values = dict(zip(COMPARISON_FIELDS, row, strict=True))
+        values.pop("seq")
+        values.pop("trail")
+        for name, value in values.items():
+            if isinstance(value, list):
+                values[name] = [missing if v is None else v for v in value]
+            elif value is None:
+                values[name] = missing
+        return values
+
+    @api.model
+    def _compare(self, snapshot_ids, include_now, only_changes, threshold, group_by):
+        """The comparison as a plain dict (see ``inventory.snapshot.
+        compare_snapshots``)."""
+        snapshots, group_by = self._prepare_comparison(
+            snapshot_ids, include_now, group_by
+        )
+        threshold = self._parse_threshold(threshold)
+        query, columns = self._comparison_sql(
+            snapshots, bool(include_now), bool(only_changes), threshold, group_by
+        )
+        self.env.flush_all()
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        self.env.cr.execute(query)
+        rows = [self._row_dict(row) for row in self.env.cr.fetchall()]
+        counts = dict.fromkeys((key for key, _label in STATUSES), 0)
+        totals = [0.0] * len(columns)
+        for row in rows:
+            counts[row["status"]] += 1
+            totals = [t + qty for t, qty in zip(totals, row["quantities"], strict=True)]
+        return {
+            "company_id": snapshots.company_id.id,
+            "quantity": COMPARED_QUANTITY,
+            "group_by": list(group_by),
+            "only_changes": bool(only_changes),
+            "threshold": threshold,
+            "columns": columns,
+            "totals": [round(total, 6) for total in totals],
+            "counts": counts,
+            "rows": rows,
+        }
+
+    # -------------------------------------------------------------- wizard
+    def _fill_lines(self):
+        """(Re)compute the comparison into the lines: one INSERT ... SELECT."""
+        self.ensure_one()
+        snapshots, group_by = self._prepare_comparison(
+            self.snapshot_ids.ids, self.include_now, self.group_by
+        )
+        threshold = self._parse_threshold(self.threshold)
+        query, columns = self._comparison_sql(
+            snapshots, self.include_now, self.only_changes, threshold, group_by
+        )
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM inventory_snapshot_compare_line WHERE wizard_id = %s",
+                self.id,
+            )
+        )
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        now = fields.Datetime.now()
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO inventory_snapshot_compare_line
+                (wizard_id, sequence, product_id, location_id, lot_id, uom_id,
+                 quantity_first, quantity_last, change, change_percent, max_change,
+                 status, trail, quantities, changes, change_percents,
+                 create_uid, create_date, write_uid, write_date)
+            SELECT %(wizard)s, r.seq, r.product_id, r.location_id, r.lot_id, r.uom_id,
+                   r.quantities[1], r.quantities[%(n)s], r.change, r.change_percent,
+                   r.max_change, r.status, r.trail, to_jsonb(r.quantities),
+                   to_jsonb(r.changes), to_jsonb(r.change_percents),
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (%(query)s) r
+            """,
+                wizard=self.id,
+                n=len(columns),
+                query=query,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        count = cr.rowcount
+        self.env["inventory.snapshot.compare.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        self.write(
+            {
+                "line_count": count,
+                "columns": columns,
+                "column_names": " → ".join(column["name"] for column in columns),
+                "compared": True,
+            }
+        )
+        return count
+
+    def action_compare(self):
+        """Compare and show the rows."""
+        self.ensure_one()
+        self._fill_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Comparison: %(columns)s", columns=self.column_names),
+            "res_model": "inventory.snapshot.compare.line",
+            "view_mode": "list",
+            "views": [
+                (
+                    self.env.ref(
+                        "inventory_snapshot.inventory_snapshot_compare_line_view_list"
+                    ).id,
+                    "list",
+                )
+            ],
+            "search_view_id": self.env.ref(
+                "inventory_snapshot.inventory_snapshot_compare_line_view_search"
+            ).id,
+            "domain": [("wizard_id", "=", self.id)],
+            "context": {"compare_wizard_id": self.id},
+            "target": "current",
+        }
+
+    def action_open_trend(self):
+        """Totals of the selected snapshots over time (graph)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Snapshot Trend"),
+            "res_model": "inventory.snapshot",
+            "view_mode": "graph,list",
+            "views": [
+                (
+                    self.env.ref("inventory_snapshot.inventory_snapshot_view_graph").id,
+                    "graph",
+                ),
+                (False, "list"),
+            ],
+            "domain": [("id", "in", self.snapshot_ids.ids)],
+            "target": "current",
+        }
+
+    def action_export(self):
+        """Download the comparison; the format comes from the context key
+        ``export_format`` (csv, xlsx or json)."""
+        self.ensure_one()
+        file_format = self.env.context.get("export_format") or "xlsx"
+        if file_format not in FORMATS:
+            raise UserError(
+                self.env._("Unknown export format %(format)s.", format=file_format)
+            )
+        if not self.compared:
+            self._fill_lines()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/inventory_snapshot/compare/{self.id}/export/{file_format}",
+            "target": "download",
+        }
