@@ -35,15 +35,6 @@ from scales import SCALES  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results.jsonl"
 
 
-def best_of(runs, function):
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return min(times), result
-
-
 def month_starts(first, last):
     moment = datetime.datetime(first.year, first.month, 1)
     while True:
@@ -115,8 +106,8 @@ def bench(scale, runs):
         def ours_products():
             return Ledger.balances_at(at, group_by=["product"])
 
-        native_s, native_result = best_of(runs, native)
-        ours_s, ours_rows = best_of(runs, ours_products)
+        native_s, native_result = _odoo.best_of(runs, native)
+        ours_s, ours_rows = _odoo.best_of(runs, ours_products)
         ours_result = {r["product_id"]: r["quantity"] for r in ours_rows}
         bad = [
             p
@@ -136,7 +127,7 @@ def bench(scale, runs):
         keys = ("product_id", "location_id", "lot_id")
         answers = {}
         for method in ("checkpoint", "ledger", "quants"):
-            seconds, rows = best_of(
+            seconds, rows = _odoo.best_of(
                 runs,
                 lambda method=method: Ledger.balances_at(
                     at, group_by=["product", "location", "lot"], method=method
@@ -158,7 +149,7 @@ def bench(scale, runs):
                 [], ["product_id"], ["on_hand:sum", "available:sum"], limit=80
             )
 
-        report_s, page = best_of(runs, report_page)
+        report_s, page = _odoo.best_of(runs, report_page)
         row["report_first_page_s"] = round(report_s, 3)
         row["report_groups"] = page["length"]
         print(

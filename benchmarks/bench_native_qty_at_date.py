@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,15 +49,6 @@ LEDGER_SQL = """
 """
 
 
-def best_of(runs, function):
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return min(times), result
-
-
 def bench(scale, runs):
     database = ensure_generated(scale)
     with _odoo.environment(database) as env:
@@ -82,8 +72,8 @@ def bench(scale, runs):
             )
             return {product_id: float(qty) for product_id, qty in env.cr.fetchall()}
 
-        native_time, native_result = best_of(runs, native)
-        ledger_time, ledger_result = best_of(runs, ledger)
+        native_time, native_result = _odoo.best_of(runs, native)
+        ledger_time, ledger_result = _odoo.best_of(runs, ledger)
         disagreements = [
             product_id
             for product_id in native_result

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .inventory_ledger_report_mixin import LEDGER_DEPENDS
+
 
 class InventoryStockBalanceReport(models.Model):
     """Stock balance per product, location, lot and condition "as of" a moment
@@ -11,41 +13,11 @@ class InventoryStockBalanceReport(models.Model):
 
     _name = "inventory.stock.balance.report"
     _description = "Stock Balance Report"
+    _inherit = ["inventory.ledger.report.mixin"]
     _auto = False
     _order = "product_id, location_id, lot_id"
 
-    _depends = {
-        "stock.move.line": [
-            "state",
-            "date",
-            "product_id",
-            "location_id",
-            "location_dest_id",
-            "lot_id",
-            "package_id",
-            "result_package_id",
-            "owner_id",
-            "quantity_product_uom",
-            "company_id",
-        ],
-        "stock.quant": ["quantity", "reserved_quantity", "location_id", "lot_id"],
-        "stock.location": ["usage", "company_id", "condition_id", "warehouse_id"],
-        "inventory.ledger.checkpoint": ["state", "moment"],
-        "product.product": ["standard_price"],
-    }
-
-    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
-        # Rows are numbered per moment: values cached for another moment of
-        # the same ids must not be reused.
-        self.invalidate_model()
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super().search_fetch(
-            domain, field_names, offset=offset, limit=limit, order=order
-        )
-
-    def _read_group(self, *args, **kwargs):
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super()._read_group(*args, **kwargs)
+    _depends = {**LEDGER_DEPENDS, "product.product": ["standard_price"]}
 
     at = fields.Datetime(string="As of", compute="_compute_at")
     product_id = fields.Many2one("product.product", readonly=True)

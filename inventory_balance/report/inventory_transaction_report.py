@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.flow_rules import FLOW_KINDS
+from .inventory_ledger_report_mixin import LEDGER_DEPENDS
 
 
 class InventoryTransactionReport(models.Model):
@@ -13,40 +14,11 @@ class InventoryTransactionReport(models.Model):
 
     _name = "inventory.transaction.report"
     _description = "Inventory Transactions Report"
+    _inherit = ["inventory.ledger.report.mixin"]
     _auto = False
     _order = "date desc, id desc"
 
-    _depends = {
-        "stock.move.line": [
-            "state",
-            "date",
-            "product_id",
-            "location_id",
-            "location_dest_id",
-            "lot_id",
-            "package_id",
-            "result_package_id",
-            "owner_id",
-            "quantity_product_uom",
-            "company_id",
-        ],
-        "stock.quant": ["quantity", "reserved_quantity", "location_id", "lot_id"],
-        "stock.location": ["usage", "company_id", "condition_id", "warehouse_id"],
-        "inventory.ledger.checkpoint": ["state", "moment"],
-    }
-
-    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
-        # Rows are numbered per moment: values cached for another moment of
-        # the same ids must not be reused.
-        self.invalidate_model()
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super().search_fetch(
-            domain, field_names, offset=offset, limit=limit, order=order
-        )
-
-    def _read_group(self, *args, **kwargs):
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super()._read_group(*args, **kwargs)
+    _depends = LEDGER_DEPENDS
 
     date = fields.Datetime(readonly=True)
     move_line_id = fields.Many2one("stock.move.line", readonly=True)

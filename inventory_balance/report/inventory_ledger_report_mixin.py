@@ -1,0 +1,45 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+# The stock tables the ledger engine reads: flushed before a report query.
+LEDGER_DEPENDS = {
+    "stock.move.line": [
+        "state",
+        "date",
+        "product_id",
+        "location_id",
+        "location_dest_id",
+        "lot_id",
+        "package_id",
+        "result_package_id",
+        "owner_id",
+        "quantity_product_uom",
+        "company_id",
+    ],
+    "stock.quant": ["quantity", "reserved_quantity", "location_id", "lot_id"],
+    "stock.location": ["usage", "company_id", "condition_id", "warehouse_id"],
+    "inventory.ledger.checkpoint": ["state", "moment"],
+}
+
+
+class InventoryLedgerReportMixin(models.AbstractModel):
+    """What the SQL reports answered by the ledger engine share: their rows
+    depend on a moment or period in the context, and their queries run with
+    the engine's settings."""
+
+    _name = "inventory.ledger.report.mixin"
+    _description = "Report answered by the ledger engine"
+
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        # Rows are numbered per moment: values cached for another moment of
+        # the same ids must not be reused.
+        self.invalidate_model()
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        return super().search_fetch(
+            domain, field_names, offset=offset, limit=limit, order=order
+        )
+
+    def _read_group(self, *args, **kwargs):
+        self.env["inventory.ledger"]._tune_for_aggregation()
+        return super()._read_group(*args, **kwargs)
