@@ -73,15 +73,20 @@ class InventoryLedger(models.AbstractModel):
         return moment
 
     @api.model
-    def _parse_group_by(self, group_by):
-        group_by = tuple(group_by or ("product", "location", "lot"))
-        unknown = [g for g in group_by if g not in KEY_COLUMNS]
+    def _parse_group_by(
+        self, group_by, known=None, default=("product", "location", "lot")
+    ):
+        """``group_by`` as a tuple of names taken from ``known`` (default the
+        balance keys); ``default`` when empty; a clear error for any other."""
+        known = known or KEY_COLUMNS
+        group_by = tuple(group_by or default)
+        unknown = [g for g in group_by if g not in known]
         if unknown:
             raise UserError(
                 self.env._(
                     "Unknown grouping %(unknown)s; use some of: %(known)s.",
                     unknown=", ".join(map(str, unknown)),
-                    known=", ".join(KEY_COLUMNS),
+                    known=", ".join(known),
                 )
             )
         return group_by
@@ -488,16 +493,9 @@ class InventoryLedger(models.AbstractModel):
             if date_from > date_to:
                 raise UserError(self.env._("The period ends before it starts."))
         names = {"product": "product_id", "location": "location_id", "kind": "kind"}
-        group_by = tuple(group_by or ("product", "location", "kind"))
-        unknown = [g for g in group_by if g not in names]
-        if unknown:
-            raise UserError(
-                self.env._(
-                    "Unknown grouping %(unknown)s; use some of: %(known)s.",
-                    unknown=", ".join(map(str, unknown)),
-                    known=", ".join(names),
-                )
-            )
+        group_by = self._parse_group_by(
+            group_by, known=names, default=("product", "location", "kind")
+        )
         company_ids = self._scope_companies(company_ids)
         if not company_ids:
             return []

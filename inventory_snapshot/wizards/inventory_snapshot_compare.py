@@ -86,16 +86,9 @@ class InventorySnapshotCompare(models.TransientModel):
     def _parse_group_by(self, group_by):
         if isinstance(group_by, str):
             group_by = group_by.split(",")
-        group_by = tuple(group_by or KEY_COLUMNS)
-        unknown = [g for g in group_by if g not in KEY_COLUMNS]
-        if unknown or not group_by:
-            raise UserError(
-                self.env._(
-                    "Unknown grouping %(unknown)s; use some of: %(known)s.",
-                    unknown=", ".join(map(str, unknown)),
-                    known=", ".join(KEY_COLUMNS),
-                )
-            )
+        group_by = self.env["inventory.ledger"]._parse_group_by(
+            group_by, known=KEY_COLUMNS, default=KEY_COLUMNS
+        )
         return tuple(g for g in KEY_COLUMNS if g in group_by)
 
     @api.model
@@ -145,16 +138,6 @@ class InventorySnapshotCompare(models.TransientModel):
         return snapshots, self._parse_group_by(group_by)
 
     # ------------------------------------------------------------------ SQL
-    @api.model
-    def _label_sql(self, column):
-        """The user's translation of a translated (jsonb) name column."""
-        return SQL(
-            "COALESCE(%s ->> %s, %s ->> 'en_US')",
-            column,
-            self.env.lang or "en_US",
-            column,
-        )
-
     @api.model
     def _comparison_sql(
         self,
@@ -264,7 +247,7 @@ class InventorySnapshotCompare(models.TransientModel):
             filters.append(SQL("%s > 0", max_change))
         if threshold:
             filters.append(SQL("%s >= %s::numeric", max_change, threshold))
-        product_name = self._label_sql(SQL("pt.name"))
+        product_name = self.env["inventory.snapshot.export"]._label_sql(SQL("pt.name"))
         query = SQL(
             """
             WITH data AS (%(sources)s),
@@ -321,7 +304,7 @@ class InventorySnapshotCompare(models.TransientModel):
             trail=SQL(", ").join(SQL("trim_scale(%s)::text", qi) for qi in q),
             filters=SQL(" AND ").join(filters),
             product_name=product_name,
-            uom_name=self._label_sql(SQL("uom.name")),
+            uom_name=self.env["inventory.snapshot.export"]._label_sql(SQL("uom.name")),
         )
         return query, columns
 
