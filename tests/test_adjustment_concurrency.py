@@ -5,11 +5,12 @@ with on hand = start + 100: no lost update, and no error left to a client
 (Odoo retries a transaction that lost a serialization race).
 
 Needs an importable Odoo 19 and a reachable PostgreSQL: it creates the database
-``inventory_concurrency_test`` (dropped at the end), serves it on a free port on
-127.0.0.1, and is skipped, saying why, when either is missing.
+``<INVENTORY_TEST_DB>_concurrency`` (dropped at the end), serves it on a free
+port on 127.0.0.1, and is skipped, saying why, when either is missing.
 """
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -23,7 +24,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-DB = "inventory_concurrency_test"
+# Runs made side by side (INVENTORY_TEST_DB) each get their own database.
+DB = os.environ.get("INVENTORY_TEST_DB", "inventory_test") + "_concurrency"
 CLIENTS, ROUNDS = 4, 25
 
 

@@ -71,6 +71,27 @@ class InventoryLedgerCheckpoint(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
+    def _nearest_valid(self, at, company_ids, later=True):
+        """The valid checkpoint nearest to ``at`` per company: the latest at
+        or before it, or (with ``later``) the first after it when that one is
+        nearer.  The engine then adds or subtracts the lines between."""
+        self.flush_model(["company_id", "moment", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (company_id) id FROM inventory_ledger_checkpoint
+             WHERE company_id = ANY(%(companies)s) AND state = 'valid'
+               AND (moment <= %(at)s OR %(later)s)
+             ORDER BY company_id, ABS(EXTRACT(EPOCH FROM moment - %(at)s)), moment
+            """,
+                companies=company_ids,
+                at=at,
+                later=bool(later),
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
     def build_checkpoint(self, moment, company_id=None):
         """Build (or rebuild) the checkpoint of a company at ``moment``.
 
@@ -145,7 +166,7 @@ class InventoryLedgerCheckpoint(models.Model):
                 delta=ledger._signed_lines_sql(
                     previous.moment if previous else None,
                     moment,
-                    after_since=bool(previous),
+                    windowed=bool(previous),
                 ),
                 previous=previous.id or 0,
                 checkpoint=checkpoint.id,

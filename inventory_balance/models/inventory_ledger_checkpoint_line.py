@@ -9,7 +9,7 @@ class InventoryLedgerCheckpointLine(models.Model):
     _log_access = False
 
     checkpoint_id = fields.Many2one(
-        "inventory.ledger.checkpoint", required=True, ondelete="cascade", index=True
+        "inventory.ledger.checkpoint", required=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="checkpoint_id.company_id")
     product_id = fields.Many2one("product.product", required=True, ondelete="restrict")
@@ -20,6 +20,18 @@ class InventoryLedgerCheckpointLine(models.Model):
     quantity = fields.Float(digits="Product Unit of Measure")
     last_date = fields.Datetime(help="Date of the last done move line on this balance.")
 
-    _checkpoint_location_product_index = models.Index(
-        "(checkpoint_id, location_id, product_id)"
+    # The engine reads a checkpoint's rows in key order from this index alone.
+    _checkpoint_key_index = models.Index(
+        "(checkpoint_id, product_id, location_id, lot_id, package_id, owner_id) "
+        "INCLUDE (quantity, last_date)"
     )
+
+    def init(self):
+        res = super().init()
+        # Replaced by the key index above (addon version 19.0.1.x).
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS "
+            "inventory_ledger_checkpoint_line_checkpoint_location_p_014d73b8, "
+            "inventory_ledger_checkpoint_line__checkpoint_id_index"
+        )
+        return res

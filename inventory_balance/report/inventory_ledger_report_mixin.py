@@ -1,5 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+
 from odoo import models
 
 # The stock tables the ledger engine reads: flushed before a report query.
@@ -31,15 +33,34 @@ class InventoryLedgerReportMixin(models.AbstractModel):
     _name = "inventory.ledger.report.mixin"
     _description = "Report answered by the ledger engine"
 
+    # Rows are balances (nearly one group per row): see _tune_for_aggregation.
+    _ledger_balances = False
+
+    @contextmanager
+    def _report_query_settings(self):
+        """The engine's settings for the report's queries, and the planner's
+        defaults again after them."""
+        ledger = self.env["inventory.ledger"]
+        ledger._tune_for_aggregation(self._ledger_balances)
+        if self._ledger_balances:
+            # The planner guesses a hundred times fewer balances than there
+            # are, and would then look every row's product up one by one.
+            self.env.cr.execute("SET LOCAL enable_nestloop = off")
+        try:
+            yield
+        finally:
+            if self._ledger_balances:
+                ledger._reset_balance_tuning()
+
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
         # Rows are numbered per moment: values cached for another moment of
         # the same ids must not be reused.
         self.invalidate_model()
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super().search_fetch(
-            domain, field_names, offset=offset, limit=limit, order=order
-        )
+        with self._report_query_settings():
+            return super().search_fetch(
+                domain, field_names, offset=offset, limit=limit, order=order
+            )
 
     def _read_group(self, *args, **kwargs):
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        return super()._read_group(*args, **kwargs)
+        with self._report_query_settings():
+            return super()._read_group(*args, **kwargs)

@@ -16,6 +16,9 @@ class InventoryStockBalanceReport(models.Model):
     _inherit = ["inventory.ledger.report.mixin"]
     _auto = False
     _order = "product_id, location_id, lot_id"
+    _ledger_balances = True
+    # Up to this many rows, "Last Changed" is looked up per row.
+    _LAST_DATE_LOOKUP_LIMIT = 2000
 
     _depends = {**LEDGER_DEPENDS, "product.product": ["standard_price"]}
 
@@ -48,7 +51,11 @@ class InventoryStockBalanceReport(models.Model):
         help="On hand in an available condition, less what is reserved.",
     )
     in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
-    last_date = fields.Datetime(string="Last Changed", readonly=True)
+    last_date = fields.Datetime(
+        string="Last Changed",
+        compute="_compute_last_date",
+        help="Date of the last done move touching this balance, up to the moment.",
+    )
     value = fields.Monetary(
         readonly=True,
         help="Balance at the product's current cost (with stock_account).",
@@ -57,6 +64,56 @@ class InventoryStockBalanceReport(models.Model):
     @api.depends_context("inventory_at")
     def _compute_at(self):
         self.at = self._report_moment()
+
+    @api.depends_context("inventory_at")
+    def _compute_last_date(self):
+        """Computed for the rows read only (a page of the list), which keeps
+        the report's query free of the history before the nearest checkpoint.
+        A page looks its keys up by product; many rows (an export) take the
+        engine's last dates of all balances instead."""
+        if not self:
+            return
+        at = self._report_moment()
+        keys = [
+            (row.product_id.id, row.location_id.id, row.lot_id.id or 0) for row in self
+        ]
+        ledger = self.env["inventory.ledger"]
+        if len(keys) > self._LAST_DATE_LOOKUP_LIMIT:
+            balances, _method = ledger._balance_sql(
+                at,
+                ("product", "location", "lot"),
+                self.env.companies.ids,
+                product_ids=list({k[0] for k in keys}),
+                with_last_date=True,
+            )
+            query = SQL(
+                "SELECT product_id, location_id, COALESCE(lot_id, 0), last_date "
+                "FROM (%s) b",
+                balances,
+            )
+            ledger._tune_for_aggregation(balances=True)
+        else:
+            query = SQL(
+                """
+                SELECT k.product_id, k.location_id, k.lot_id,
+                       (SELECT MAX(ml.date) FROM stock_move_line ml
+                         WHERE ml.product_id = k.product_id AND ml.state = 'done'
+                           AND ml.date <= %(at)s
+                           AND COALESCE(ml.lot_id, 0) = k.lot_id
+                           AND k.location_id IN (ml.location_id, ml.location_dest_id))
+                  FROM unnest(%(products)s::int[], %(locations)s::int[],
+                              %(lots)s::int[]) AS k (product_id, location_id, lot_id)
+                """,
+                at=at,
+                products=[k[0] for k in keys],
+                locations=[k[1] for k in keys],
+                lots=[k[2] for k in keys],
+            )
+        self.env.cr.execute(query)
+        found = {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}
+        ledger._reset_balance_tuning()
+        for row, key in zip(self, keys, strict=True):
+            row.last_date = found.get(key, False)
 
     @api.model
     def _report_moment(self):
@@ -73,7 +130,6 @@ class InventoryStockBalanceReport(models.Model):
             at,
             ("product", "location", "lot"),
             company_ids,
-            with_last_date=True,
         )
         if is_now:
             reserved = SQL(
@@ -113,7 +169,6 @@ class InventoryStockBalanceReport(models.Model):
                        AS available,
                    CASE WHEN loc.usage = 'transit' THEN b.quantity ELSE 0 END
                        AS in_transit,
-                   b.last_date,
                    b.quantity * %(cost)s AS value
               FROM (%(balances)s) b
               JOIN stock_location loc ON loc.id = b.location_id

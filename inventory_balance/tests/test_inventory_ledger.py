@@ -116,6 +116,83 @@ class TestInventoryLedger(LedgerScenarioMixin, TransactionCase):
                 self._balances(at, method="ledger"),
             )
 
+    def test_nearest_checkpoint_before_or_after(self):
+        early = self.Checkpoint.browse(
+            self.Checkpoint.build_checkpoint(self._days_ago(52), self.company.id)
+        )
+        late = self.Checkpoint.browse(
+            self.Checkpoint.build_checkpoint(self._days_ago(22), self.company.id)
+        )
+        company = self.company.ids
+        for days, nearest in (
+            (58, early),
+            (40, early),
+            (27, late),
+            (24, late),
+            (3, late),
+        ):
+            at = self._days_ago(days)
+            self.assertEqual(self.Checkpoint._nearest_valid(at, company), nearest, days)
+            # The lines after ``at`` up to a later checkpoint are taken back.
+            self.assertEqual(
+                self._balances(at, method="checkpoint"),
+                self._balances(at, method="ledger"),
+                f"{days} days ago",
+            )
+        # When the last change of a balance is asked, only earlier ones serve.
+        self.assertEqual(
+            self.Checkpoint._nearest_valid(self._days_ago(27), company, later=False),
+            early,
+        )
+        self.assertFalse(
+            self.Checkpoint._nearest_valid(self._days_ago(58), company, later=False)
+        )
+        late.state = "stale"
+        self.assertEqual(
+            self.Checkpoint._nearest_valid(self._days_ago(24), company), early
+        )
+
+    def test_checkpoint_of_one_company_only(self):
+        """A company without checkpoint is summed from its whole ledger, even
+        for lines older than the other company's checkpoint."""
+        company_b = self.env["res.company"].create({"name": "Ledger Company C"})
+        stock_b = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", company_b.id)], limit=1)
+            .lot_stock_id
+        )
+        move = (
+            self.env["stock.move"]
+            .with_company(company_b)
+            .create(
+                {
+                    "product_id": self.p1.id,
+                    "product_uom_qty": 4,
+                    "location_id": self.supplier.id,
+                    "location_dest_id": stock_b.id,
+                    "company_id": company_b.id,
+                }
+            )
+        )
+        move._action_confirm()
+        move.quantity = 4
+        move.picked = True
+        move._action_done()
+        move.move_line_ids.date = self._days_ago(40)
+        self.Checkpoint.build_checkpoint(self._days_ago(30), self.company.id)
+        self.env.user.company_ids |= company_b
+        companies = [self.company.id, company_b.id]
+        for days in (35, 25, 0):
+            at = self._days_ago(days) if days else None
+            by_checkpoint = self._balances(
+                at, method="checkpoint", company_ids=companies
+            )
+            self.assertEqual(
+                by_checkpoint,
+                self._balances(at, method="ledger", company_ids=companies),
+            )
+            self.assertEqual(by_checkpoint[self.p1.id, stock_b.id, False], 4)
+
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Ledger Company B"})
         stock_b = (

@@ -71,6 +71,37 @@ class TestInventoryReports(LedgerScenarioMixin, TransactionCase):
         }
         self.assertEqual(by_condition, {"good": (15, 15), "damaged": (4, 0)})
 
+    def test_last_change_per_page_equals_the_engine(self):
+        """ "Last Changed" looked up for a page of rows equals the engine's last
+        dates (used for many rows), now and in the past, with a checkpoint."""
+        self.Checkpoint.build_checkpoint(self._days_ago(33), self.company.id)
+        lot_move = self._move(
+            self.p2, self.production, self.bin1, 2, self._days_ago(2), lot=self.lot_a
+        )
+        for at in (None, self._days_ago(27), self._days_ago(12)):
+            per_row = {
+                (r.product_id.id, r.location_id.id, r.lot_id.id): r.last_date
+                for r in self._report(at)
+            }
+            self.patch(type(self.Balance), "_LAST_DATE_LOOKUP_LIMIT", 0)
+            by_engine = {
+                (r.product_id.id, r.location_id.id, r.lot_id.id): r.last_date
+                for r in self._report(at)
+            }
+            self.patch(type(self.Balance), "_LAST_DATE_LOOKUP_LIMIT", 2000)
+            self.assertEqual(per_row, by_engine, at)
+            self.assertTrue(all(per_row.values()), "every balance has a last change")
+        key = (self.p2.id, self.bin1.id, self.lot_a.id)
+        # 12 days ago, the last change of lot A in bin 1 was 25 days ago.
+        self.assertAlmostEqual(
+            per_row[key], self._days_ago(25), delta=timedelta(seconds=1)
+        )
+        now_rows = {
+            (r.product_id.id, r.location_id.id, r.lot_id.id): r.last_date
+            for r in self._report()
+        }
+        self.assertAlmostEqual(now_rows[key], lot_move.date, delta=timedelta(seconds=1))
+
     def test_reserved_now_only(self):
         move = self.env["stock.move"].create(
             {

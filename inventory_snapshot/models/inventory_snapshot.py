@@ -227,7 +227,8 @@ class InventorySnapshot(models.Model):
         else:
             cost = SQL("0")
         ledger = self.env["inventory.ledger"]
-        ledger._tune_for_aggregation()
+        # A past moment sums balances (see the engine); the live quants do not.
+        ledger._tune_for_aggregation(balances=not self.is_now)
         # Every id comes from existing rows read in the same statement.
         skipped = ledger._skip_foreign_key_checks()
         cr.execute(
@@ -262,6 +263,7 @@ class InventorySnapshot(models.Model):
         )
         if skipped:
             ledger._restore_foreign_key_checks()
+        ledger._reset_balance_tuning()
         if self.is_now:
             self._write_channels()
         self.invalidate_recordset(["line_ids", "channel_ids"])
