@@ -307,8 +307,13 @@ class InventoryAdjustment(models.Model):
             )
 
     def _lock_for_confirmation(self):
-        """Lock the adjustments and the quants they touch; return the ones
-        still in draft (a replayed or double-clicked confirmation finds none)."""
+        """Lock the adjustments, and the quants they reduce where the stock
+        available is checked; return the ones still in draft (a replayed or
+        double-clicked confirmation finds none).
+
+        Increases lock nothing: Odoo adds to a quant that another transaction
+        holds by creating a new one (``SKIP LOCKED``), so parallel top-ups of
+        the same stock never wait for nor fail on each other."""
         self.env.cr.execute(
             "SELECT id FROM inventory_adjustment WHERE id IN %s AND state = 'draft' "
             "ORDER BY id FOR UPDATE",
@@ -320,7 +325,8 @@ class InventoryAdjustment(models.Model):
         keys = {
             (line.product_id.id, line.location_id.id)
             for line in drafts.line_ids
-            if line.change
+            if line.change < 0
+            and not line.adjustment_id.company_id.inventory_adjustment_allow_negative
         }
         if keys:
             self.env.cr.execute(

@@ -1,4 +1,5 @@
 from . import test_inventory_adjustment
+from . import test_inventory_adjustment_rpc
 from . import test_inventory_condition
 from . import test_inventory_facility_rpc
 from . import test_inventory_ledger
