@@ -11,6 +11,8 @@ method), in the scope (company, locations, categories) of the latest compared
 snapshot.
 """
 
+from contextlib import contextmanager
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -22,6 +24,21 @@ from ..tools.snapshot_export import (
     iso_utc,
 )
 from .inventory_snapshot_compare_line import STATUSES
+
+# Comparison columns that may be empty (the keys not compared, a lot, a code,
+# a percentage from zero).
+NULLABLE_FIELDS = (
+    "product_id",
+    "product",
+    "default_code",
+    "location_id",
+    "location",
+    "lot_id",
+    "lot",
+    "uom_id",
+    "uom",
+    "change_percent",
+)
 
 KEY_COLUMNS = {"product": "product_id", "location": "location_id", "lot": "lot_id"}
 GROUPINGS = [
@@ -291,7 +308,9 @@ class InventorySnapshotCompare(models.TransientModel):
               LEFT JOIN uom_uom uom ON uom.id = pt.uom_id
               LEFT JOIN stock_location loc ON loc.id = c.location_id
               LEFT JOIN stock_lot lot ON lot.id = c.lot_id
-             ORDER BY seq
+             -- the numbering's order: sorted once, for both
+             ORDER BY %(product_name)s, loc.complete_name, lot.name,
+                      c.product_id, c.location_id, c.lot_id
             """,
             sources=SQL(" UNION ALL ").join(sources),
             sums=sums,
@@ -314,14 +333,29 @@ class InventorySnapshotCompare(models.TransientModel):
         ``missing`` stands for a missing value (``False`` over RPC, ``None``
         in a JSON file)."""
         values = dict(zip(COMPARISON_FIELDS, row, strict=True))
-        values.pop("seq")
-        values.pop("trail")
-        for name, value in values.items():
-            if isinstance(value, list):
-                values[name] = [missing if v is None else v for v in value]
-            elif value is None:
+        del values["seq"], values["trail"]
+        for name in NULLABLE_FIELDS:
+            if values[name] is None:
                 values[name] = missing
+        percents = values["change_percents"]
+        if None in percents:
+            values["change_percents"] = [missing if v is None else v for v in percents]
         return values
+
+    @contextmanager
+    def _comparison_settings(self):
+        """The engine's settings, and hash joins with room to sort in memory:
+        the planner cannot guess how many lines a new snapshot has, and would
+        look every row's product, location and lot up one by one."""
+        ledger = self.env["inventory.ledger"]
+        ledger._tune_for_aggregation()
+        self.env.cr.execute(
+            "SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '256MB'"
+        )
+        try:
+            yield
+        finally:
+            self.env.cr.execute("RESET enable_nestloop; RESET work_mem")
 
     @api.model
     def _compare(self, snapshot_ids, include_now, only_changes, threshold, group_by):
@@ -335,9 +369,10 @@ class InventorySnapshotCompare(models.TransientModel):
             snapshots, bool(include_now), bool(only_changes), threshold, group_by
         )
         self.env.flush_all()
-        self.env["inventory.ledger"]._tune_for_aggregation()
-        self.env.cr.execute(query)
-        rows = [self._row_dict(row) for row in self.env.cr.fetchall()]
+        with self._comparison_settings():
+            self.env.cr.execute(query)
+            fetched = self.env.cr.fetchall()
+        rows = [self._row_dict(row) for row in fetched]
         counts = dict.fromkeys((key for key, _label in STATUSES), 0)
         totals = [0.0] * len(columns)
         for row in rows:
@@ -374,31 +409,31 @@ class InventorySnapshotCompare(models.TransientModel):
                 self.id,
             )
         )
-        self.env["inventory.ledger"]._tune_for_aggregation()
         now = fields.Datetime.now()
-        cr.execute(
-            SQL(
-                """
-            INSERT INTO inventory_snapshot_compare_line
-                (wizard_id, sequence, product_id, location_id, lot_id, uom_id,
-                 quantity_first, quantity_last, change, change_percent, max_change,
-                 status, trail, quantities, changes, change_percents,
-                 create_uid, create_date, write_uid, write_date)
-            SELECT %(wizard)s, r.seq, r.product_id, r.location_id, r.lot_id, r.uom_id,
-                   r.quantities[1], r.quantities[%(n)s], r.change, r.change_percent,
-                   r.max_change, r.status, r.trail, to_jsonb(r.quantities),
-                   to_jsonb(r.changes), to_jsonb(r.change_percents),
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (%(query)s) r
-            """,
-                wizard=self.id,
-                n=len(columns),
-                query=query,
-                uid=self.env.uid,
-                now=now,
+        with self._comparison_settings():
+            cr.execute(
+                SQL(
+                    """
+                INSERT INTO inventory_snapshot_compare_line
+                    (wizard_id, sequence, product_id, location_id, lot_id, uom_id,
+                     quantity_first, quantity_last, change, change_percent, max_change,
+                     status, trail, quantities, changes, change_percents,
+                     create_uid, create_date, write_uid, write_date)
+                SELECT %(wizard)s, r.seq, r.product_id, r.location_id, r.lot_id,
+                       r.uom_id, r.quantities[1], r.quantities[%(n)s], r.change,
+                       r.change_percent, r.max_change, r.status, r.trail,
+                       to_jsonb(r.quantities), to_jsonb(r.changes),
+                       to_jsonb(r.change_percents), %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (%(query)s) r
+                """,
+                    wizard=self.id,
+                    n=len(columns),
+                    query=query,
+                    uid=self.env.uid,
+                    now=now,
+                )
             )
-        )
-        count = cr.rowcount
+            count = cr.rowcount
         self.env["inventory.snapshot.compare.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
         self.write(
