@@ -1,0 +1,54 @@
+import { markup } from "@odoo/owl";
+import { setElementContent } from "@web/core/utils/html";
+import { patch } from "@web/core/utils/patch";
+import { renderToFragment } from "@web/core/utils/render";
+import { WebsiteSale } from "@website_sale/interactions/website_sale";
+
+/**
+ * Hidden stock mode ("In stock / Low in stock"): the combination info carries
+ * a stock state and its label instead of quantities. Show the label, keep the
+ * add-to-cart button unless the product is out of stock and may not be sold
+ * then, and set no maximum on the quantity input (the cart refuses what is not
+ * available). Exact mode: website_sale_stock's own behaviour.
+ */
+patch(WebsiteSale.prototype, {
+    _onChangeCombinationStock(ev, parent, combination) {
+        if (combination.inventory_stock_display !== "label") {
+            return super._onChangeCombinationStock(...arguments);
+        }
+        if (!parent.matches(".js_main_product") || !combination.product_id) {
+            return;
+        }
+        const addQtyInput = parent.querySelector('input[name="add_qty"]');
+        if (addQtyInput) {
+            delete addQtyInput.dataset.max;
+        }
+        const ctaWrapper = parent.querySelector("#o_wsale_cta_wrapper");
+        if (ctaWrapper) {
+            ctaWrapper.classList.replace("d-none", "d-flex");
+            ctaWrapper.classList.remove("out_of_stock");
+            if (
+                combination.inventory_stock_state === "out" &&
+                !combination.allow_out_of_stock_order
+            ) {
+                ctaWrapper.classList.replace("d-flex", "d-none");
+                ctaWrapper.classList.add("out_of_stock");
+            }
+        }
+        document
+            .querySelector(".oe_website_sale")
+            .querySelectorAll(".availability_message_" + combination.product_template)
+            .forEach((el) => el.remove());
+        if (combination.out_of_stock_message) {
+            combination.out_of_stock_message = markup(combination.out_of_stock_message);
+            const outOfStockMessage = document.createElement("div");
+            setElementContent(outOfStockMessage, combination.out_of_stock_message);
+            combination.has_out_of_stock_message = !!outOfStockMessage.textContent.trim();
+        }
+        this.el
+            .querySelector("div.availability_messages")
+            .append(
+                renderToFragment("inventory_balance_website.product_availability", combination)
+            );
+    },
+});
