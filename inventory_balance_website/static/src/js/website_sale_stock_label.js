@@ -1,7 +1,8 @@
 import { markup } from "@odoo/owl";
 import { setElementContent } from "@web/core/utils/html";
 import { patch } from "@web/core/utils/patch";
-import { renderToFragment } from "@web/core/utils/render";
+import { getTemplate } from "@web/core/templates";
+import { renderToElement, renderToFragment } from "@web/core/utils/render";
 import { WebsiteSale } from "@website_sale/interactions/website_sale";
 
 /**
@@ -10,7 +11,12 @@ import { WebsiteSale } from "@website_sale/interactions/website_sale";
  * add-to-cart button unless the product is out of stock and may not be sold
  * then, and set no maximum on the quantity input (the cart refuses what is not
  * available). Exact mode: website_sale_stock's own behaviour.
+ *
+ * When website_sale_stock_wishlist is installed, an out-of-stock product that
+ * may not be sold still offers "Add to wishlist", as it does in exact mode.
  */
+const WISHLIST_TEMPLATE = "website_sale_stock_wishlist.product_availability";
+
 patch(WebsiteSale.prototype, {
     _onChangeCombinationStock(ev, parent, combination) {
         if (combination.inventory_stock_display !== "label") {
@@ -45,10 +51,20 @@ patch(WebsiteSale.prototype, {
             setElementContent(outOfStockMessage, combination.out_of_stock_message);
             combination.has_out_of_stock_message = !!outOfStockMessage.textContent.trim();
         }
-        this.el
-            .querySelector("div.availability_messages")
-            .append(
-                renderToFragment("inventory_balance_website.product_availability", combination)
+        const messagesEl = this.el.querySelector("div.availability_messages");
+        messagesEl.append(
+            renderToFragment("inventory_balance_website.product_availability", combination)
+        );
+        if (
+            combination.inventory_stock_state === "out" &&
+            this.el.querySelector(".o_add_wishlist_dyn") &&
+            !this.el.querySelector("#stock_wishlist_message") &&
+            getTemplate(WISHLIST_TEMPLATE)
+        ) {
+            // That template shows itself when there is no free quantity.
+            messagesEl.append(
+                renderToElement(WISHLIST_TEMPLATE, { ...combination, free_qty: 0 }) || ""
             );
+        }
     },
 });

@@ -68,6 +68,18 @@ registry.category("web_tour.tours").add("inventory_balance_website_hidden_stock"
             trigger: ".js_main_product .availability_messages .o_inventory_stock_out:contains(Out of stock)",
         },
         {
+            content: "With the wishlist installed, it can be saved for later",
+            trigger: ".js_main_product .availability_messages .o_inventory_stock_out",
+            run() {
+                if (
+                    document.querySelector(".o_add_wishlist_dyn") &&
+                    !document.querySelector("#stock_wishlist_message")
+                ) {
+                    throw new Error("No wishlist message for an out-of-stock product");
+                }
+            },
+        },
+        {
             content: "The add-to-cart button is hidden",
             trigger: "#o_wsale_cta_wrapper.out_of_stock:not(:visible)",
         },
