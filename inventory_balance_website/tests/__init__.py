@@ -1,0 +1,2 @@
+from . import test_website_stock_display
+from . import test_website_stock_tour
