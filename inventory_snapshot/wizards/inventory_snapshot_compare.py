@@ -200,7 +200,7 @@ class InventorySnapshotCompare(models.TransientModel):
             SQL(
                 """
                 SELECT %s, l.snapshot_id AS col,
-                       (COALESCE(l.on_hand, 0) + COALESCE(l.in_transit, 0))::numeric
+                       (COALESCE(l.on_hand, 0) + COALESCE(l.in_transit, 0))::float8
                            AS qty
                   FROM inventory_snapshot_line l
                  WHERE l.snapshot_id = ANY(%s)
@@ -221,9 +221,7 @@ class InventorySnapshotCompare(models.TransientModel):
                 method="quants",
             )
             sources.append(
-                SQL(
-                    "SELECT %s, 0, b.quantity::numeric FROM (%s) b", keys("b"), balances
-                )
+                SQL("SELECT %s, 0, b.quantity FROM (%s) b", keys("b"), balances)
             )
             column_ids.append(0)
             columns.append(
@@ -238,7 +236,9 @@ class InventorySnapshotCompare(models.TransientModel):
         q = [SQL.identifier(f"q{i}") for i in range(n)]
         sums = SQL(", ").join(
             SQL(
-                "ROUND(COALESCE(SUM(d.qty) FILTER (WHERE d.col = %s), 0), 6) AS %s",
+                # summed in float8 (several times faster), rounded in numeric
+                "ROUND(COALESCE(SUM(d.qty) FILTER (WHERE d.col = %s), 0)::numeric, 6) "
+                "AS %s",
                 cid,
                 q[i],
             )
