@@ -81,7 +81,7 @@ def bench(scale, runs):
         at = first + (last - first) * 3 / 4
         Ledger = env["inventory.ledger"]
         products = env["product.product"].search([("is_storable", "=", True)])
-        checkpoint = env["inventory.ledger.checkpoint"]._latest_valid(
+        checkpoint = env["inventory.ledger.checkpoint"]._nearest_valid(
             at, env.companies.ids
         )
         row = {
@@ -136,6 +136,55 @@ def bench(scale, runs):
             answers[method] = as_map(rows, keys)
             row[f"engine_keys_{method}_s"] = round(seconds, 3)
         row["balances"] = len(answers["checkpoint"])
+
+        from odoo.tools import SQL  # Odoo is importable once the environment is up
+
+        def statement_only():
+            # The engine's statement computed and kept in the database, as the
+            # snapshots and reports use it: no rows sent to Python.
+            query, _method = Ledger._balance_sql(
+                at,
+                ("product", "location", "lot"),
+                env.companies.ids,
+                method="checkpoint",
+            )
+            Ledger._tune_for_aggregation(balances=True)
+            env.cr.execute(SQL("CREATE TEMP TABLE bench_balances AS %s", query))
+            count = env.cr.rowcount
+            env.cr.execute("DROP TABLE bench_balances")
+            Ledger._reset_balance_tuning()
+            return count
+
+        seconds, count = _odoo.best_of(runs, statement_only)
+        assert count == row["balances"], (count, row["balances"])
+        row["engine_keys_checkpoint_statement_s"] = round(seconds, 3)
+
+        # The worst case "within a month": no later checkpoint (a moment in
+        # the current month), the earlier one a few weeks back.
+        env.cr.execute("SAVEPOINT no_later_checkpoint")
+        env.cr.execute(
+            "UPDATE inventory_ledger_checkpoint SET state = 'stale' WHERE moment > %s",
+            [at],
+        )
+        env.invalidate_all()
+        earlier = env["inventory.ledger.checkpoint"]._nearest_valid(
+            at, env.companies.ids
+        )
+        row["earlier_checkpoint_age_days"] = round(
+            (at - earlier.moment).total_seconds() / 86400, 1
+        )
+        seconds, rows = _odoo.best_of(
+            runs,
+            lambda: Ledger.balances_at(
+                at, group_by=["product", "location", "lot"], method="checkpoint"
+            ),
+        )
+        assert as_map(rows, keys) == answers["ledger"]
+        row["engine_keys_earlier_checkpoint_s"] = round(seconds, 3)
+        seconds, count = _odoo.best_of(runs, statement_only)
+        row["engine_keys_earlier_checkpoint_statement_s"] = round(seconds, 3)
+        env.cr.execute("ROLLBACK TO SAVEPOINT no_later_checkpoint")
+        env.invalidate_all()
         if not answers["checkpoint"] == answers["ledger"] == answers["quants"]:
             raise SystemExit("error: the engine's methods disagree")
 
@@ -155,10 +204,15 @@ def bench(scale, runs):
         print(
             f"{scale:>5}: {lines:,} lines, {len(products):,} products, "
             f"{row['balances']:,} balances at {at} "
-            f"(checkpoint {row['checkpoint_age_days']} days before)\n"
+            f"(nearest checkpoint {abs(row['checkpoint_age_days'])} days "
+            f"{'before' if row['checkpoint_age_days'] >= 0 else 'after'})\n"
             f"       product totals: native {native_s:.3f} s, engine {ours_s:.3f} s, "
             f"ratio {native_s / ours_s:.1f}x, identical\n"
-            f"       all balances: checkpoint {row['engine_keys_checkpoint_s']:.3f} s, "
+            f"       all balances: checkpoint {row['engine_keys_checkpoint_s']:.3f} s "
+            f"(statement alone {row['engine_keys_checkpoint_statement_s']:.3f} s), "
+            f"earlier checkpoint only ({row['earlier_checkpoint_age_days']} days "
+            f"before) {row['engine_keys_earlier_checkpoint_s']:.3f} s (statement "
+            f"{row['engine_keys_earlier_checkpoint_statement_s']:.3f} s), "
             f"ledger {row['engine_keys_ledger_s']:.3f} s, "
             f"quants {row['engine_keys_quants_s']:.3f} s, identical\n"
             f"       report first page grouped by product: {report_s:.3f} s; "

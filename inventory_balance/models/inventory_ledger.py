@@ -207,21 +207,9 @@ class InventoryLedger(models.AbstractModel):
         )
 
     @api.model
-    def _balance_sql(
-        self,
-        at,
-        group_by,
-        company_ids,
-        location_ids=None,
-        product_ids=None,
-        lot_ids=None,
-        method="auto",
-        with_last_date=False,
-    ):
-        """One SQL statement returning the balances at ``at`` grouped by
-        ``group_by`` (columns named as ``KEY_COLUMNS``, then ``quantity``, then
-        with ``with_last_date`` the date of the last done line on the balance),
-        and the method used.  The quants path does not know the last date."""
+    def _resolve_method(self, at, company_ids, method="auto", with_last_date=False):
+        """The method that answers balances at ``at`` (``auto`` resolved) and
+        the checkpoints it starts from."""
         if method not in METHODS:
             raise UserError(
                 self.env._(
@@ -255,6 +243,27 @@ class InventoryLedger(models.AbstractModel):
             raise UserError(
                 self.env._("The quants do not know when a balance last changed.")
             )
+        return method, checkpoints
+
+    @api.model
+    def _balance_sql(
+        self,
+        at,
+        group_by,
+        company_ids,
+        location_ids=None,
+        product_ids=None,
+        lot_ids=None,
+        method="auto",
+        with_last_date=False,
+    ):
+        """One SQL statement returning the balances at ``at`` grouped by
+        ``group_by`` (columns named as ``KEY_COLUMNS``, then ``quantity``, then
+        with ``with_last_date`` the date of the last done line on the balance),
+        and the method used.  The quants path does not know the last date."""
+        method, checkpoints = self._resolve_method(
+            at, company_ids, method, with_last_date
+        )
         filters = [SQL("location_id IN (SELECT id FROM scope)")]
         if product_ids is not None:
             filters.append(SQL("product_id = ANY(%s)", product_ids))
@@ -387,12 +396,14 @@ class InventoryLedger(models.AbstractModel):
         (the default work_mem spills them to disk) and skip JIT compilation,
         which costs more than it saves on these statements.
 
-        With ``balances``, for statements summing balances (nearly as many
-        groups as rows): group by sorting, without parallel workers.  The
-        checkpoint rows come sorted from their index, the lines since are few,
-        and a hash table of hundreds of thousands of groups costs twice as
-        much (measured at 10M lines: 0.32 s against 0.80 s).  For the current
-        transaction only."""
+        With ``balances``, for statements summing balances from a checkpoint
+        (nearly as many groups as rows): group by sorting, without parallel
+        workers.  The checkpoint rows come sorted from their index, the lines
+        since are few, and a hash table of hundreds of thousands of groups
+        costs twice as much (measured at 10M lines: 0.32 s against 0.80 s).
+        Not for the whole ledger, whose millions of lines hash and share out
+        between workers better than they sort.  For the current transaction
+        only; ``_reset_balance_tuning`` restores the planner's defaults."""
         self.env.cr.execute(
             "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "
             "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; "
@@ -481,7 +492,7 @@ class InventoryLedger(models.AbstractModel):
         if not company_ids:
             return []
         self.env.flush_all()
-        query, _method = self._balance_sql(
+        query, method = self._balance_sql(
             at,
             group_by,
             company_ids,
@@ -490,7 +501,7 @@ class InventoryLedger(models.AbstractModel):
             lot_ids=self._parse_ids(lot_ids, "lot_ids"),
             method=method,
         )
-        self._tune_for_aggregation(balances=True)
+        self._tune_for_aggregation(balances=method == "checkpoint")
         self.env.cr.execute(query)
         fetched = self.env.cr.fetchall()
         self._reset_balance_tuning()

@@ -33,15 +33,20 @@ class InventoryLedgerReportMixin(models.AbstractModel):
     _name = "inventory.ledger.report.mixin"
     _description = "Report answered by the ledger engine"
 
-    # Rows are balances (nearly one group per row): see _tune_for_aggregation.
+    # Rows are balances, hundreds of thousands of them at scale.
     _ledger_balances = False
+
+    def _ledger_from_checkpoint(self):
+        """Whether the report's balances are summed from a checkpoint (see
+        ``inventory.ledger._tune_for_aggregation``)."""
+        return False
 
     @contextmanager
     def _report_query_settings(self):
         """The engine's settings for the report's queries, and the planner's
         defaults again after them."""
         ledger = self.env["inventory.ledger"]
-        ledger._tune_for_aggregation(self._ledger_balances)
+        ledger._tune_for_aggregation(balances=self._ledger_from_checkpoint())
         if self._ledger_balances:
             # The planner guesses a hundred times fewer balances than there
             # are, and would then look every row's product up one by one.
@@ -49,8 +54,7 @@ class InventoryLedgerReportMixin(models.AbstractModel):
         try:
             yield
         finally:
-            if self._ledger_balances:
-                ledger._reset_balance_tuning()
+            ledger._reset_balance_tuning()
 
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
         # Rows are numbered per moment: values cached for another moment of

@@ -79,7 +79,7 @@ class InventoryStockBalanceReport(models.Model):
         ]
         ledger = self.env["inventory.ledger"]
         if len(keys) > self._LAST_DATE_LOOKUP_LIMIT:
-            balances, _method = ledger._balance_sql(
+            balances, method = ledger._balance_sql(
                 at,
                 ("product", "location", "lot"),
                 self.env.companies.ids,
@@ -91,7 +91,7 @@ class InventoryStockBalanceReport(models.Model):
                 "FROM (%s) b",
                 balances,
             )
-            ledger._tune_for_aggregation(balances=True)
+            ledger._tune_for_aggregation(balances=method == "checkpoint")
         else:
             query = SQL(
                 """
@@ -114,6 +114,12 @@ class InventoryStockBalanceReport(models.Model):
         ledger._reset_balance_tuning()
         for row, key in zip(self, keys, strict=True):
             row.last_date = found.get(key, False)
+
+    def _ledger_from_checkpoint(self):
+        method, _checkpoints = self.env["inventory.ledger"]._resolve_method(
+            self._report_moment(), self.env.companies.ids
+        )
+        return method == "checkpoint"
 
     @api.model
     def _report_moment(self):

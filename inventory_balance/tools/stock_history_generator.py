@@ -106,6 +106,37 @@ class StockHistoryGenerator:
         env.flush_all()
 
     # --------------------------------------------------------------- products
+    def _required_extra(self, model_name, given):
+        """Columns other installed addons make required on ``model_name``'s
+        table (NOT NULL, no database default; e.g. ``publish_date`` with
+        ``website_sale``), as (column list, value list) SQL to append to an
+        INSERT that fills ``given``: each gets the field's default value."""
+        model = self.env[model_name]
+        cr = self.env.cr
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = %s AND is_nullable = 'NO' "
+            "AND column_default IS NULL AND column_name <> 'id'",
+            [model._table],
+        )
+        names = sorted({row[0] for row in cr.fetchall()} - set(given))
+        defaults = model.default_get(names)
+        missing = [n for n in names if n not in defaults or n not in model._fields]
+        if missing:
+            raise ValueError(
+                f"{model._table}: required columns without a default: "
+                f"{', '.join(missing)}"
+            )
+        columns = SQL("").join(SQL(", %s", SQL.identifier(n)) for n in names)
+        values = SQL("").join(
+            SQL(
+                ", %s",
+                model._fields[n].convert_to_column_insert(defaults[n], model),
+            )
+            for n in names
+        )
+        return columns, values
+
     def _create_products(self):
         spec, cr = self.spec, self.env.cr
         uid = self.env.uid
@@ -137,6 +168,27 @@ class StockHistoryGenerator:
                 products=spec.products,
             )
         )
+        template_extra = self._required_extra(
+            "product.template",
+            {
+                "name",
+                "type",
+                "is_storable",
+                "service_tracking",
+                "tracking",
+                "uom_id",
+                "categ_id",
+                "default_code",
+                "list_price",
+                "sale_ok",
+                "purchase_ok",
+                "active",
+                "create_uid",
+                "write_uid",
+                "create_date",
+                "write_date",
+            },
+        )
         cr.execute(
             SQL(
                 """
@@ -144,13 +196,14 @@ class StockHistoryGenerator:
                 INSERT INTO product_template
                     (name, type, is_storable, service_tracking, tracking, uom_id,
                      categ_id, default_code, list_price, sale_ok, purchase_ok,
-                     active, create_uid, write_uid, create_date, write_date)
+                     active, create_uid, write_uid, create_date, write_date
+                     %(extra_columns)s)
                 SELECT jsonb_build_object('en_US', 'Generated product ' || code),
                        'consu', TRUE, 'no',
                        CASE WHEN tracked THEN 'lot' ELSE 'none' END,
                        %(uom)s, categ_id, code, cost * 2, TRUE, TRUE, TRUE,
                        %(uid)s, %(uid)s, now() at time zone 'UTC',
-                       now() at time zone 'UTC'
+                       now() at time zone 'UTC' %(extra_values)s
                   FROM gen_product ORDER BY idx
                 RETURNING id, default_code
             )
@@ -159,7 +212,23 @@ class StockHistoryGenerator:
             """,
                 uom=self.uom.id,
                 uid=uid,
+                extra_columns=template_extra[0],
+                extra_values=template_extra[1],
             )
+        )
+        variant_extra = self._required_extra(
+            "product.product",
+            {
+                "product_tmpl_id",
+                "default_code",
+                "combination_indices",
+                "standard_price",
+                "active",
+                "create_uid",
+                "write_uid",
+                "create_date",
+                "write_date",
+            },
         )
         cr.execute(
             SQL(
@@ -168,11 +237,11 @@ class StockHistoryGenerator:
                 INSERT INTO product_product
                     (product_tmpl_id, default_code, combination_indices,
                      standard_price, active, create_uid, write_uid, create_date,
-                     write_date)
+                     write_date %(extra_columns)s)
                 SELECT tmpl_id, code, '',
                        jsonb_build_object(%(company)s::text, cost), TRUE,
                        %(uid)s, %(uid)s, now() at time zone 'UTC',
-                       now() at time zone 'UTC'
+                       now() at time zone 'UTC' %(extra_values)s
                   FROM gen_product ORDER BY idx
                 RETURNING id, product_tmpl_id
             )
@@ -181,6 +250,8 @@ class StockHistoryGenerator:
             """,
                 company=str(self.company.id),
                 uid=uid,
+                extra_columns=variant_extra[0],
+                extra_values=variant_extra[1],
             )
         )
         cr.execute("CREATE INDEX ON gen_product (idx)")

@@ -227,8 +227,12 @@ class InventorySnapshot(models.Model):
         else:
             cost = SQL("0")
         ledger = self.env["inventory.ledger"]
-        # A past moment sums balances (see the engine); the live quants do not.
-        ledger._tune_for_aggregation(balances=not self.is_now)
+        # Balances summed from a checkpoint: see the engine.
+        ledger._tune_for_aggregation(
+            balances=not self.is_now
+            and ledger._resolve_method(self.moment, [self.company_id.id])[0]
+            == "checkpoint"
+        )
         # Every id comes from existing rows read in the same statement.
         skipped = ledger._skip_foreign_key_checks()
         cr.execute(
