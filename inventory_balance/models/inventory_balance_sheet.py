@@ -33,7 +33,10 @@ PLANNED_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 BACKGROUND_THRESHOLD = 5000
 BATCH_SIZE = 2000
 HTML_ROWS = 200
-ONE_SECOND = timedelta(seconds=1)
+# Periods are [start, stop): the engine's moments are inclusive, so a period
+# ends one microsecond before the next starts (generated or imported lines may
+# carry fractions of a second).
+ONE_TICK = timedelta(microseconds=1)
 
 
 class InventoryBalanceSheet(models.Model):
@@ -385,11 +388,11 @@ class InventoryBalanceSheet(models.Model):
             )
 
         first_start = periods[0][0]
-        balance(min(first_start - ONE_SECOND, moment), 0, "beginning")
+        balance(min(first_start - ONE_TICK, moment), 0, "beginning")
         for index, (start, stop) in enumerate(periods):
             if start > moment:
                 break
-            end = min(stop - ONE_SECOND, moment)
+            end = min(stop - ONE_TICK, moment)
             statements.append(
                 SQL(
                     """
@@ -402,7 +405,7 @@ class InventoryBalanceSheet(models.Model):
                     self.id,
                     index,
                     ledger._movements_sql(
-                        start - ONE_SECOND,
+                        start - ONE_TICK,
                         end,
                         ["product_id", "kind"],
                         company_ids,
@@ -411,8 +414,8 @@ class InventoryBalanceSheet(models.Model):
                     ),
                 )
             )
-            if stop - ONE_SECOND <= moment:
-                balance(stop - ONE_SECOND, index, "actual")
+            if stop - ONE_TICK <= moment:
+                balance(stop - ONE_TICK, index, "actual")
         if periods[-1][1] > moment:
             statements.append(
                 self._planned_sql(product_ids, moment, periods, location_ids)
@@ -528,13 +531,7 @@ class InventoryBalanceSheet(models.Model):
         if value is False or value is None:
             existing.unlink()
         elif existing:
-            existing.write(
-                {
-                    "value": float(value),
-                    "user_id": self.env.uid,
-                    "date": fields.Datetime.now(),
-                }
-            )
+            existing.write({"value": float(value)})
         else:
             Override.create(
                 {
@@ -607,7 +604,7 @@ class InventoryBalanceSheet(models.Model):
             )
         moment = self.refresh_moment
         known_actual = [
-            bool(moment) and stop - ONE_SECOND <= moment for _start, stop in periods
+            bool(moment) and stop - ONE_TICK <= moment for _start, stop in periods
         ]
         costs = {}
         if "unit_cost" in allowed:

@@ -1,6 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.sheet_columns import COLUMNS
 
@@ -46,3 +47,20 @@ class InventoryBalanceSheetOverride(models.Model):
         "UNIQUE(sheet_id, product_id, period, code)",
         "A cell has one override.",
     )
+
+    @api.constrains("period", "sheet_id")
+    def _check_period(self):
+        for override in self:
+            if not 0 <= override.period < len(override.sheet_id._periods()):
+                raise ValidationError(
+                    self.env._(
+                        "The sheet %(sheet)s has no period %(period)s.",
+                        sheet=override.sheet_id.name,
+                        period=override.period,
+                    )
+                )
+
+    def write(self, vals):
+        if "value" in vals:
+            vals = dict(vals, user_id=self.env.uid, date=fields.Datetime.now())
+        return super().write(vals)

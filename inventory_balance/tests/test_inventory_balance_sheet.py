@@ -275,6 +275,26 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
                     self.assertEqual(
                         row["end"], cells[product, period + 1]["beginning"]
                     )
+        # By week and by day too: the chain holds and nothing is left over.
+        for granularity in ("week", "day"):
+            sheet = self._sheet(formula=FULL_FORMULA, granularity=granularity)
+            self._show_all(sheet)
+            sheet.refresh()
+            data = sheet.get_sheet_data()
+            count = len(data["periods"])
+            cells = self._cells(data)
+            for product in (self.pa, self.pb):
+                for period in range(count):
+                    row = cells[product.id, period]
+                    self.assertAlmostEqual(row["variance"], 0, msg=granularity)
+                    if period + 1 < count:
+                        self.assertEqual(
+                            row["end"], cells[product.id, period + 1]["beginning"]
+                        )
+            self.assertEqual(cells[self.pa.id, count - 1]["end"], 81)
+            self.assertEqual(
+                sum(cells[self.pa.id, p]["sales"] for p in range(count)), 65
+            )
         # The engine agrees on the first Beginning and on the last Actual.
         balances = {
             row["product_id"]: row["quantity"]
@@ -357,6 +377,19 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertEqual(override.user_id, self.planner)
         self.assertTrue(override.date)
         self.assertIn("Overridden by", sheet.sheet_html)
+        sheet.set_override(self.pa.id, 1, "sales", 31)
+        self.assertEqual((override.value, override.user_id), (31, self.env.user))
+        sheet.set_override(self.pa.id, 1, "sales", 30)
+        with self.assertRaises(ValidationError):
+            self.env["inventory.balance.sheet.override"].create(
+                {
+                    "sheet_id": sheet.id,
+                    "product_id": self.pa.id,
+                    "period": 3,
+                    "code": "sales",
+                    "value": 1,
+                }
+            )
         # The End itself, then back to computed.
         sheet.set_override(self.pa.id, 0, "end", 1000)
         cells = self._cells(sheet.get_sheet_data())
