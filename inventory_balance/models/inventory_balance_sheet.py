@@ -7,6 +7,7 @@ installed, since their raw and finished moves are stock moves)."""
 
 import base64
 import io
+import logging
 import zipfile
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -28,6 +29,8 @@ from ..tools.sheet_columns import (
 from ..tools.sheet_export import write_csv, write_xlsx
 from ..tools.sheet_formula import FormulaError, parse_formula
 from ..tools.sheet_periods import default_range, period_label, split_periods
+
+_logger = logging.getLogger(__name__)
 
 PLANNED_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 BACKGROUND_THRESHOLD = 5000
@@ -97,6 +100,7 @@ class InventoryBalanceSheet(models.Model):
             ("queued", "Queued"),
             ("running", "Refreshing"),
             ("done", "Refreshed"),
+            ("failed", "Failed"),
         ],
         required=True,
         default="new",
@@ -104,6 +108,7 @@ class InventoryBalanceSheet(models.Model):
         copy=False,
     )
     refresh_progress = fields.Float(readonly=True, copy=False, help="Percent done.")
+    refresh_error = fields.Char(readonly=True, copy=False)
     refresh_moment = fields.Datetime(
         readonly=True,
         copy=False,
@@ -332,6 +337,7 @@ class InventoryBalanceSheet(models.Model):
                 "refresh_state": "running",
                 "refresh_progress": 0.0,
                 "refresh_moment": moment,
+                "refresh_error": False,
             }
         )
         self.env.flush_all()
@@ -496,7 +502,16 @@ class InventoryBalanceSheet(models.Model):
 
         for sheet in sheets:
             sheet = sheet.with_user(sheet.write_uid).with_company(sheet.company_id)
-            sheet._refresh(batch_size=BATCH_SIZE, progress=progress)
+            if not in_cron:
+                sheet._refresh(batch_size=BATCH_SIZE, progress=progress)
+                continue
+            try:
+                sheet._refresh(batch_size=BATCH_SIZE, progress=progress)
+            except Exception as error:  # noqa: BLE001 - reported on the sheet
+                self.env.cr.rollback()
+                _logger.exception("Refresh of balance sheet %s failed", sheet.id)
+                sheet.write({"refresh_state": "failed", "refresh_error": str(error)})
+                Cron._commit_progress(0)
         return True
 
     # ---------------------------------------------------------- overrides
@@ -833,7 +848,10 @@ class InventoryBalanceSheet(models.Model):
         parts = []
         for group in self._compute_groups(limit=None):
             parts.append(
-                Markup("<h3>%s</h3>") % group["category"].display_name
+                Markup(
+                    '<details open="open" class="mb-3"><summary class="h4">%s</summary>'
+                )
+                % group["category"].display_name
                 + Markup(
                     '<div class="table-responsive"><table class="table table-sm '
                     'table-bordered o_inventory_balance_sheet"><thead><tr><th>%s</th>'
@@ -864,6 +882,7 @@ class InventoryBalanceSheet(models.Model):
                         total=len(group["rows"]),
                     )
                 )
+            parts.append(Markup("</details>"))
         return Markup("").join(parts)
 
     def _html_cell(self, row, index, code, value):

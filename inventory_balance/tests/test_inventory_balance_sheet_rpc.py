@@ -89,3 +89,36 @@ class TestInventoryBalanceSheetRpc(SheetScenarioMixin, HttpCase):
         self.assertNotIn("end_value", body["rows"][0])
         export = call("export_xlsx", [[sheet_id]])
         self.assertTrue(export["content"])
+
+    def test_form_in_browser(self):
+        """The form renders the sheet in the web client, without a JS error,
+        with the quantity columns and without the value columns for a user."""
+        sheet = self._sheet(formula="beginning + production - sales - scrap")
+        sheet.column_ids.write({"visible": True})
+        sheet.refresh()
+        code = """
+            const started = Date.now();
+            (function check() {
+                const table = document.querySelector("table.o_inventory_balance_sheet");
+                if (table) {
+                    const text = table.innerText;
+                    if (!text.includes("Sheet A") || !text.includes("Beginning")) {
+                        console.error("sheet without its rows: " + text.slice(0, 200));
+                    } else if (/End value|Unit cost/.test(text)) {
+                        console.error("value columns shown to a user");
+                    } else {
+                        console.log("test successful");
+                    }
+                } else if (Date.now() - started > 30000) {
+                    console.error("the sheet was not rendered");
+                } else {
+                    setTimeout(check, 200);
+                }
+            })();
+        """
+        self.browser_js(
+            f"/odoo/action-inventory_balance.inventory_balance_sheet_action/{sheet.id}",
+            code,
+            login="sheet_rpc_planner",
+            timeout=90,
+        )
