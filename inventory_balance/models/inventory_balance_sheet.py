@@ -608,8 +608,9 @@ class InventoryBalanceSheet(models.Model):
         allowed = set(self._allowed_columns())
         overrides = defaultdict(dict)
         info = defaultdict(dict)
+        in_page = set(product_ids)
         for override in self.override_ids.filtered(
-            lambda o: o.code in allowed and o.product_id.id in set(product_ids)
+            lambda o: o.code in allowed and o.product_id.id in in_page
         ):
             key = (override.period, override.code)
             overrides[override.product_id.id][key] = override.value
