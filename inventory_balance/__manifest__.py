@@ -22,6 +22,7 @@
         "views/stock_location_facility_views.xml",
         "views/product_template_views.xml",
         "views/inventory_adjustment_views.xml",
+        "views/inventory_balance_sheet_views.xml",
         "report/inventory_stock_balance_report_views.xml",
         "report/inventory_transaction_report_views.xml",
         "views/menus.xml",

@@ -1,5 +1,7 @@
 from . import test_inventory_adjustment
 from . import test_inventory_adjustment_rpc
+from . import test_inventory_balance_sheet
+from . import test_inventory_balance_sheet_rpc
 from . import test_inventory_condition
 from . import test_inventory_facility_rpc
 from . import test_inventory_ledger
