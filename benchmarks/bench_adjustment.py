@@ -40,11 +40,19 @@ def bench(scale, count):
             reason = env.ref("inventory_balance.inventory_adjustment_reason_count")
             Adjustment = env["inventory.adjustment"]
             products = env["product.product"].search_count([("is_storable", "=", True)])
-            loading = Adjustment.create({"name": "Bench load", "reason_id": reason.id})
-            started = time.perf_counter()
-            loading.action_load_products()
-            load_s = time.perf_counter() - started
-            loaded = len(loading.line_ids)
+            # Loading three times into new drafts: the first one reads from
+            # the disk what the next ones find in the caches.
+            load_times = []
+            for _run in range(3):
+                loading = Adjustment.create(
+                    {"name": "Bench load", "reason_id": reason.id}
+                )
+                env.flush_all()
+                started = time.perf_counter()
+                loading.action_load_products()
+                load_times.append(time.perf_counter() - started)
+                loaded = len(loading.line_ids)
+            load_s, load_first_s = min(load_times), load_times[0]
 
             quants = env["stock.quant"].search(
                 [("location_id.usage", "=", "internal"), ("quantity", ">", 0)],
@@ -108,13 +116,15 @@ def bench(scale, count):
         "products": products,
         "load_lines": loaded,
         "load_s": round(load_s, 3),
+        "load_first_s": round(load_first_s, 3),
         "confirm_lines": count,
         "confirm_s": round(ours_s, 3),
         "odoo_apply_s": round(theirs_s, 3),
         "ratio_ours_over_odoo": round(ours_s / theirs_s, 2),
     }
     print(
-        f"{scale}: load {products:,} products ({loaded:,} lines) in {load_s:.3f} s; "
+        f"{scale}: load {products:,} products ({loaded:,} lines) in {load_s:.3f} s "
+        f"(best of 3; first {load_first_s:.3f} s); "
         f"confirm {count:,} lines {ours_s:.2f} s vs Odoo apply {theirs_s:.2f} s, "
         f"ratio {ours_s / theirs_s:.2f}"
     )

@@ -139,7 +139,7 @@ fi
 
 # --- 5. the demo database -----------------------------------------------------
 addons="inventory_balance,inventory_snapshot,inventory_period_end"
-for extra in product_expiry mrp; do
+for extra in product_expiry mrp website_sale_stock; do
     if (cd / && "$py" - "$extra" "$addons_path" "${ODOO_SRC:-}" <<'PY'
 import os
 import sys

@@ -138,21 +138,23 @@ class InventoryStockBalanceReport(models.Model):
             company_ids,
         )
         if is_now:
-            reserved = SQL(
+            reserved_join = SQL(
                 """
-                SELECT product_id, location_id, lot_id,
-                       SUM(reserved_quantity) AS reserved
-                  FROM stock_quant
-                 WHERE reserved_quantity <> 0 AND company_id = ANY(%s)
-                 GROUP BY product_id, location_id, lot_id
+                LEFT JOIN (
+                    SELECT product_id, location_id, lot_id,
+                           SUM(reserved_quantity) AS reserved
+                      FROM stock_quant
+                     WHERE reserved_quantity <> 0 AND company_id = ANY(%s)
+                     GROUP BY product_id, location_id, lot_id
+                ) r ON r.product_id = b.product_id AND r.location_id = b.location_id
+                   AND r.lot_id IS NOT DISTINCT FROM b.lot_id
                 """,
                 company_ids,
             )
+            reserved = SQL("COALESCE(r.reserved, 0)")
         else:
-            reserved = SQL(
-                "SELECT NULL::int AS product_id, NULL::int AS location_id, "
-                "NULL::int AS lot_id, 0::numeric AS reserved WHERE FALSE"
-            )
+            # What was reserved at a past moment is not recorded.
+            reserved_join, reserved = SQL(), SQL("0")
         if "value" in self.env["stock.move"]._fields:
             cost = SQL(
                 "COALESCE((pp.standard_price ->> loc.company_id::text)::numeric, 0)"
@@ -169,22 +171,21 @@ class InventoryStockBalanceReport(models.Model):
                    b.quantity,
                    CASE WHEN loc.usage = 'internal' THEN b.quantity ELSE 0 END
                        AS on_hand,
-                   COALESCE(r.reserved, 0) AS reserved,
+                   %(reserved)s AS reserved,
                    CASE WHEN loc.usage = 'internal' AND NOT loc.inventory_unavailable
-                        THEN b.quantity - COALESCE(r.reserved, 0) ELSE 0 END
+                        THEN b.quantity - %(reserved)s ELSE 0 END
                        AS available,
                    CASE WHEN loc.usage = 'transit' THEN b.quantity ELSE 0 END
                        AS in_transit,
                    b.quantity * %(cost)s AS value
               FROM (%(balances)s) b
-              JOIN stock_location loc ON loc.id = b.location_id
-              JOIN product_product pp ON pp.id = b.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN (%(reserved)s) r
-                     ON r.product_id = b.product_id AND r.location_id = b.location_id
-                    AND r.lot_id IS NOT DISTINCT FROM b.lot_id
+              LEFT JOIN stock_location loc ON loc.id = b.location_id
+              LEFT JOIN product_product pp ON pp.id = b.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              %(reserved_join)s
             """,
             balances=balances,
             reserved=reserved,
+            reserved_join=reserved_join,
             cost=cost,
         )

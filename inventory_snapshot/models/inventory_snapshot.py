@@ -563,6 +563,8 @@ class InventorySnapshot(models.Model):
         only_changes=False,
         threshold=0.0,
         group_by=("product", "location", "lot"),
+        limit=None,
+        offset=0,
     ):
         """Compare two or more snapshots, or snapshots and now.
 
@@ -588,10 +590,21 @@ class InventorySnapshot(models.Model):
             columns; ``False`` when the earlier one is 0), ``change`` and
             ``change_percent`` (last vs first column), ``max_change`` and
             ``status`` (``appeared``, ``vanished``, ``changed``, ``same``);
-            plus ``totals`` per column and ``counts`` per status
+            plus ``totals`` per column, ``counts`` per status and ``row_count``
+            (all rows, whatever the page)
+        :param limit: return only this many rows (sorted by product, location
+            and lot names), from ``offset``: a page of a large comparison; the
+            totals and counts still cover every row
+        :param offset: rows skipped before the page
         """
         return self.env["inventory.snapshot.compare"]._compare(
-            snapshot_ids, include_now, only_changes, threshold, group_by
+            snapshot_ids,
+            include_now,
+            only_changes,
+            threshold,
+            group_by,
+            limit=limit,
+            offset=offset,
         )
 
     def export_snapshot(self, file_format="xlsx"):

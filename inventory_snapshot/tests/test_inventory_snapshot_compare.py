@@ -116,6 +116,27 @@ class TestInventorySnapshotCompare(SnapshotScenarioMixin, TransactionCase):
         self.assertIs(row["lot_id"], False)
         self.assertEqual(row["quantities"], [5.0, 5.0])
 
+    def test_compare_one_page(self):
+        """A page of a comparison: the same rows in the same order as the whole
+        comparison, and totals and counts of every row."""
+        ids = [self.snap_a.id, self.snap_b.id]
+        whole = self.Snapshot.compare_snapshots(ids)
+        self.assertEqual(whole["row_count"], 5)
+        for limit, offset in ((2, 0), (2, 1), (3, 3), (10, 0), (0, 0), (2, 9)):
+            page = self.Snapshot.compare_snapshots(ids, limit=limit, offset=offset)
+            self.assertEqual(
+                page["rows"], whole["rows"][offset : offset + limit], (limit, offset)
+            )
+            self.assertEqual(page["totals"], whole["totals"])
+            self.assertEqual(page["counts"], whole["counts"])
+            self.assertEqual(page["row_count"], 5)
+            self.assertEqual((page["limit"], page["offset"]), (limit, offset))
+        for bad in (-1, 1.5, "10", True):
+            with self.assertRaises(UserError):
+                self.Snapshot.compare_snapshots(ids, limit=bad)
+        with self.assertRaises(UserError):
+            self.Snapshot.compare_snapshots(ids, limit=2, offset=-3)
+
     def test_compare_refusals(self):
         with self.assertRaises(UserError):
             self.Snapshot.compare_snapshots([self.snap_a.id])

@@ -163,11 +163,17 @@ class InventorySnapshotCompare(models.TransientModel):
         only_changes=False,
         threshold=0.0,
         group_by=tuple(KEY_COLUMNS),
+        page=None,
+        summary=False,
     ):
         """One statement comparing the lines of ``snapshots`` (in this order)
         and, with ``include_now``, the current stock; its rows have the columns
         ``COMPARISON_FIELDS`` (quantities, changes and change_percents as arrays, one
         value per column or per pair of consecutive columns).
+
+        With ``page`` (limit, offset), only those rows, in the same order
+        (``seq`` left empty); with ``summary``, instead of rows: per status,
+        the number of rows and the total quantity of each column.
 
         :return: (SQL, list of column descriptions)
         """
@@ -265,7 +271,11 @@ class InventorySnapshotCompare(models.TransientModel):
         if threshold:
             filters.append(SQL("%s >= %s::numeric", max_change, threshold))
         product_name = self.env["inventory.snapshot.export"]._label_sql(SQL("pt.name"))
-        query = SQL(
+        order = SQL(
+            "%s, loc.complete_name, lot.name, c.product_id, c.location_id, c.lot_id",
+            product_name,
+        )
+        ctes = SQL(
             """
             WITH data AS (%(sources)s),
             grouped AS (
@@ -292,10 +302,28 @@ class InventorySnapshotCompare(models.TransientModel):
                   FROM grouped g
                  WHERE %(filters)s
             )
-            SELECT ROW_NUMBER() OVER (
-                       ORDER BY %(product_name)s, loc.complete_name, lot.name,
-                                c.product_id, c.location_id, c.lot_id
-                   ) AS seq,
+            """,
+            sources=SQL(" UNION ALL ").join(sources),
+            sums=sums,
+            quantities=SQL(", ").join(q),
+            steps=SQL(", ").join(steps),
+            percents=SQL(", ").join(percents),
+            first=first,
+            last=last,
+            max_change=max_change,
+            trail=SQL(", ").join(SQL("trim_scale(%s)::text", qi) for qi in q),
+            filters=SQL(" AND ").join(filters),
+        )
+        if summary:
+            query = SQL(
+                "%s SELECT c.status, COUNT(*), %s FROM compared c GROUP BY c.status",
+                ctes,
+                SQL(", ").join(SQL("COALESCE(SUM(%s), 0)", qi) for qi in q),
+            )
+            return query, columns
+        rows = SQL(
+            """
+            SELECT %(seq)s AS seq,
                    c.product_id, %(product_name)s AS product, pp.default_code,
                    c.location_id, loc.complete_name AS location,
                    c.lot_id, lot.name AS lot,
@@ -309,22 +337,19 @@ class InventorySnapshotCompare(models.TransientModel):
               LEFT JOIN stock_location loc ON loc.id = c.location_id
               LEFT JOIN stock_lot lot ON lot.id = c.lot_id
              -- the numbering's order: sorted once, for both
-             ORDER BY %(product_name)s, loc.complete_name, lot.name,
-                      c.product_id, c.location_id, c.lot_id
+             ORDER BY %(order)s
+             %(page)s
             """,
-            sources=SQL(" UNION ALL ").join(sources),
-            sums=sums,
-            quantities=SQL(", ").join(q),
-            steps=SQL(", ").join(steps),
-            percents=SQL(", ").join(percents),
-            first=first,
-            last=last,
-            max_change=max_change,
-            trail=SQL(", ").join(SQL("trim_scale(%s)::text", qi) for qi in q),
-            filters=SQL(" AND ").join(filters),
+            # A page is sorted with a top-N heap, not a sort of every row.
+            seq=SQL("NULL::bigint")
+            if page
+            else SQL("ROW_NUMBER() OVER (ORDER BY %s)", order),
             product_name=product_name,
             uom_name=self.env["inventory.snapshot.export"]._label_sql(SQL("uom.name")),
+            order=order,
+            page=SQL("LIMIT %s OFFSET %s", *page) if page else SQL(),
         )
+        query = SQL("%s %s", ctes, rows)
         return query, columns
 
     @api.model
@@ -358,27 +383,63 @@ class InventorySnapshotCompare(models.TransientModel):
             self.env.cr.execute("RESET enable_nestloop; RESET work_mem")
 
     @api.model
-    def _compare(self, snapshot_ids, include_now, only_changes, threshold, group_by):
+    def _parse_page(self, limit, offset):
+        """``(limit, offset)`` or None for every row."""
+        if limit is None or limit is False:
+            return None
+        if not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for v in (limit, offset or 0)
+        ):
+            raise UserError(
+                self.env._("limit and offset must be whole numbers, 0 or more.")
+            )
+        return limit, offset or 0
+
+    @api.model
+    def _compare(
+        self,
+        snapshot_ids,
+        include_now,
+        only_changes,
+        threshold,
+        group_by,
+        limit=None,
+        offset=0,
+    ):
         """The comparison as a plain dict (see ``inventory.snapshot.
         compare_snapshots``)."""
         snapshots, group_by = self._prepare_comparison(
             snapshot_ids, include_now, group_by
         )
         threshold = self._parse_threshold(threshold)
-        query, columns = self._comparison_sql(
-            snapshots, bool(include_now), bool(only_changes), threshold, group_by
-        )
+        page = self._parse_page(limit, offset)
+        arguments = (snapshots, bool(include_now), bool(only_changes), threshold)
+        query, columns = self._comparison_sql(*arguments, group_by, page=page)
         self.env.flush_all()
+        counts = dict.fromkeys((key for key, _label in STATUSES), 0)
+        totals = [0.0] * len(columns)
         with self._comparison_settings():
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
+            if page:
+                summary, _columns = self._comparison_sql(
+                    *arguments, group_by, summary=True
+                )
+                self.env.cr.execute(summary)
+                for status, count, *quantities in self.env.cr.fetchall():
+                    counts[status] = count
+                    totals = [
+                        t + qty for t, qty in zip(totals, quantities, strict=True)
+                    ]
         rows = [self._row_dict(row) for row in fetched]
-        counts = dict.fromkeys((key for key, _label in STATUSES), 0)
-        totals = [0.0] * len(columns)
-        for row in rows:
-            counts[row["status"]] += 1
-            totals = [t + qty for t, qty in zip(totals, row["quantities"], strict=True)]
-        return {
+        if not page:
+            for row in rows:
+                counts[row["status"]] += 1
+                totals = [
+                    t + qty for t, qty in zip(totals, row["quantities"], strict=True)
+                ]
+        result = {
             "company_id": snapshots.company_id.id,
             "quantity": COMPARED_QUANTITY,
             "group_by": list(group_by),
@@ -387,8 +448,12 @@ class InventorySnapshotCompare(models.TransientModel):
             "columns": columns,
             "totals": [round(total, 6) for total in totals],
             "counts": counts,
+            "row_count": sum(counts.values()),
             "rows": rows,
         }
+        if page:
+            result.update(limit=page[0], offset=page[1])
+        return result
 
     # -------------------------------------------------------------- wizard
     def _fill_lines(self):
