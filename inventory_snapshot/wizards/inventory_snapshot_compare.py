@@ -164,7 +164,6 @@ class InventorySnapshotCompare(models.TransientModel):
         threshold=0.0,
         group_by=tuple(KEY_COLUMNS),
         page=None,
-        summary=False,
     ):
         """One statement comparing the lines of ``snapshots`` (in this order)
         and, with ``include_now``, the current stock; its rows have the columns
@@ -172,8 +171,9 @@ class InventorySnapshotCompare(models.TransientModel):
         value per column or per pair of consecutive columns).
 
         With ``page`` (limit, offset), only those rows, in the same order
-        (``seq`` left empty); with ``summary``, instead of rows: per status,
-        the number of rows and the total quantity of each column.
+        (``seq`` 1), each after a first column ``summary``: per status, the
+        number of rows and the total quantity of each column (JSON); a page
+        past the end is one row of the summary and NULLs.
 
         :return: (SQL, list of column descriptions)
         """
@@ -285,42 +285,44 @@ class InventorySnapshotCompare(models.TransientModel):
             ),
             compared AS (
                 SELECT g.*,
-                       ARRAY[%(quantities)s]::numeric[] AS quantities,
-                       ARRAY[%(steps)s]::numeric[] AS changes,
-                       ARRAY[%(percents)s]::numeric[] AS change_percents,
-                       %(last)s - %(first)s AS change,
-                       CASE WHEN %(first)s <> 0
-                            THEN ROUND((%(last)s - %(first)s) * 100 / ABS(%(first)s), 2)
-                       END AS change_percent,
                        %(max_change)s AS max_change,
                        CASE WHEN %(first)s = 0 AND %(last)s <> 0 THEN 'appeared'
                             WHEN %(first)s <> 0 AND %(last)s = 0 THEN 'vanished'
                             WHEN %(max_change)s = 0 THEN 'same'
                             ELSE 'changed'
-                       END AS status,
-                       concat_ws(' → ', %(trail)s) AS trail
+                       END AS status
                   FROM grouped g
                  WHERE %(filters)s
             )
             """,
             sources=SQL(" UNION ALL ").join(sources),
             sums=sums,
+            first=first,
+            last=last,
+            max_change=max_change,
+            filters=SQL(" AND ").join(filters),
+        )
+        # Computed for the rows returned only (after the sort and limit of a
+        # page), from the quantities of each column.
+        details = SQL(
+            """
+            ARRAY[%(quantities)s]::numeric[] AS quantities,
+            ARRAY[%(steps)s]::numeric[] AS changes,
+            ARRAY[%(percents)s]::numeric[] AS change_percents,
+            %(last)s - %(first)s AS change,
+            CASE WHEN %(first)s <> 0
+                 THEN ROUND((%(last)s - %(first)s) * 100 / ABS(%(first)s), 2)
+            END AS change_percent,
+            c.max_change, c.status,
+            concat_ws(' → ', %(trail)s) AS trail
+            """,
             quantities=SQL(", ").join(q),
             steps=SQL(", ").join(steps),
             percents=SQL(", ").join(percents),
             first=first,
             last=last,
-            max_change=max_change,
             trail=SQL(", ").join(SQL("trim_scale(%s)::text", qi) for qi in q),
-            filters=SQL(" AND ").join(filters),
         )
-        if summary:
-            query = SQL(
-                "%s SELECT c.status, COUNT(*), %s FROM compared c GROUP BY c.status",
-                ctes,
-                SQL(", ").join(SQL("COALESCE(SUM(%s), 0)", qi) for qi in q),
-            )
-            return query, columns
         rows = SQL(
             """
             SELECT %(seq)s AS seq,
@@ -328,9 +330,9 @@ class InventorySnapshotCompare(models.TransientModel):
                    c.location_id, loc.complete_name AS location,
                    c.lot_id, lot.name AS lot,
                    pt.uom_id, %(uom_name)s AS uom,
-                   c.quantities, c.changes, c.change_percents,
-                   c.change, c.change_percent, c.max_change, c.status, c.trail
+                   %(details)s
               FROM compared c
+              %(page_join)s
               LEFT JOIN product_product pp ON pp.id = c.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN uom_uom uom ON uom.id = pt.uom_id
@@ -338,18 +340,62 @@ class InventorySnapshotCompare(models.TransientModel):
               LEFT JOIN stock_lot lot ON lot.id = c.lot_id
              -- the numbering's order: sorted once, for both
              ORDER BY %(order)s
-             %(page)s
             """,
-            # A page is sorted with a top-N heap, not a sort of every row.
-            seq=SQL("NULL::bigint")
+            seq=SQL("1::bigint")
             if page
             else SQL("ROW_NUMBER() OVER (ORDER BY %s)", order),
             product_name=product_name,
             uom_name=self.env["inventory.snapshot.export"]._label_sql(SQL("uom.name")),
             order=order,
-            page=SQL("LIMIT %s OFFSET %s", *page) if page else SQL(),
+            details=details,
+            page_join=SQL(
+                "JOIN page_keys k"
+                " ON COALESCE(k.product_id, 0) = COALESCE(c.product_id, 0)"
+                " AND COALESCE(k.location_id, 0) = COALESCE(c.location_id, 0)"
+                " AND COALESCE(k.lot_id, 0) = COALESCE(c.lot_id, 0)"
+            )
+            if page
+            else SQL(),
         )
-        query = SQL("%s %s", ctes, rows)
+        if page:
+            # The page and the summary of every row in one statement: the
+            # comparison (referenced twice) is computed once.
+            query = SQL(
+                """
+                %(ctes)s,
+                -- the page's keys first, sorting narrow rows (a top-N heap)
+                page_keys AS (
+                    SELECT c.product_id, c.location_id, c.lot_id
+                      FROM compared c
+                      LEFT JOIN product_product pp ON pp.id = c.product_id
+                      LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      LEFT JOIN stock_location loc ON loc.id = c.location_id
+                      LEFT JOIN stock_lot lot ON lot.id = c.lot_id
+                     ORDER BY %(order)s
+                     LIMIT %(limit)s OFFSET %(offset)s
+                ),
+                page AS (%(rows)s)
+                SELECT s.summary, p.*
+                  FROM (
+                    SELECT json_agg(json_build_array(status, n, totals)) AS summary
+                      FROM (
+                        SELECT c.status, COUNT(*) AS n, ARRAY[%(totals)s] AS totals
+                          FROM compared c GROUP BY c.status
+                      ) by_status
+                  ) s
+                  LEFT JOIN page p ON TRUE
+                 ORDER BY p.product, p.location, p.lot,
+                          p.product_id, p.location_id, p.lot_id
+                """,
+                ctes=ctes,
+                order=order,
+                limit=page[0],
+                offset=page[1],
+                rows=rows,
+                totals=SQL(", ").join(SQL("COALESCE(SUM(%s), 0)", qi) for qi in q),
+            )
+        else:
+            query = SQL("%s %s", ctes, rows)
         return query, columns
 
     @api.model
@@ -414,24 +460,24 @@ class InventorySnapshotCompare(models.TransientModel):
         )
         threshold = self._parse_threshold(threshold)
         page = self._parse_page(limit, offset)
-        arguments = (snapshots, bool(include_now), bool(only_changes), threshold)
-        query, columns = self._comparison_sql(*arguments, group_by, page=page)
+        query, columns = self._comparison_sql(
+            snapshots, bool(include_now), bool(only_changes), threshold, group_by, page
+        )
         self.env.flush_all()
         counts = dict.fromkeys((key for key, _label in STATUSES), 0)
         totals = [0.0] * len(columns)
         with self._comparison_settings():
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
-            if page:
-                summary, _columns = self._comparison_sql(
-                    *arguments, group_by, summary=True
-                )
-                self.env.cr.execute(summary)
-                for status, count, *quantities in self.env.cr.fetchall():
-                    counts[status] = count
-                    totals = [
-                        t + qty for t, qty in zip(totals, quantities, strict=True)
-                    ]
+        if page:
+            # (summary, *row): the summary on every row; no row when the page
+            # is empty (seq NULL).
+            for status, count, quantities in fetched[0][0] or []:
+                counts[status] = count
+                totals = [
+                    t + float(qty) for t, qty in zip(totals, quantities, strict=True)
+                ]
+            fetched = [row[1:] for row in fetched if row[1] is not None]
         rows = [self._row_dict(row) for row in fetched]
         if not page:
             for row in rows:
