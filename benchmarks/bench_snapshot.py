@@ -141,8 +141,8 @@ def bench(scale):
 
         # What a user looks at: the first page (80 rows by name) with the
         # totals and counts of every row.
-        page_s, page = timed(
-            lambda: Snapshot.compare_snapshots([past_id, now_id], limit=80)
+        page_s, page = _odoo.best_of(
+            3, lambda: Snapshot.compare_snapshots([past_id, now_id], limit=80)
         )
         assert page["rows"] == comparison["rows"][:80]
         assert page["counts"] == comparison["counts"]
