@@ -31,6 +31,8 @@ RESULT = re.compile(
 
 
 def run(database, modules, tags, log_path, port):
+    # Odoo appends to its log file: an earlier run's failures must not count.
+    Path(log_path).unlink(missing_ok=True)
     subprocess.run(["dropdb", "--if-exists", database], check=True)
     command = _odoo.odoo_command(
         database,

@@ -147,6 +147,24 @@ class InventorySnapshotExport(models.AbstractModel):
 
     # ----------------------------------------------------------- snapshot
     @api.model
+    def _snapshot_lines_sql(self):
+        """Snapshot lines ``l`` with what names them: ``pp``, ``pt``,
+        ``categ``, ``wh``, ``loc``, ``cond``, ``lot``, ``uom``."""
+        return SQL(
+            """
+            inventory_snapshot_line l
+            LEFT JOIN product_product pp ON pp.id = l.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            LEFT JOIN product_category categ ON categ.id = l.categ_id
+            LEFT JOIN stock_warehouse wh ON wh.id = l.warehouse_id
+            LEFT JOIN stock_location loc ON loc.id = l.location_id
+            LEFT JOIN inventory_condition cond ON cond.id = l.condition_id
+            LEFT JOIN stock_lot lot ON lot.id = l.lot_id
+            LEFT JOIN uom_uom uom ON uom.id = l.uom_id
+            """
+        )
+
+    @api.model
     def _snapshot_line_batches(self, snapshot, batch_size=BATCH_SIZE):
         """The lines of ``snapshot`` in ``LINE_FIELDS`` order, by product,
         location and lot (the order of the checksum), in lists of at most
@@ -165,15 +183,7 @@ class InventorySnapshotExport(models.AbstractModel):
                        l.expiration_date, l.uom_id, %(uom)s,
                        l.on_hand, l.reserved, l.available, l.in_transit, l.value,
                        COALESCE(l.lot_id, 0)
-                  FROM inventory_snapshot_line l
-                  LEFT JOIN product_product pp ON pp.id = l.product_id
-                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  LEFT JOIN product_category categ ON categ.id = l.categ_id
-                  LEFT JOIN stock_warehouse wh ON wh.id = l.warehouse_id
-                  LEFT JOIN stock_location loc ON loc.id = l.location_id
-                  LEFT JOIN inventory_condition cond ON cond.id = l.condition_id
-                  LEFT JOIN stock_lot lot ON lot.id = l.lot_id
-                  LEFT JOIN uom_uom uom ON uom.id = l.uom_id
+                  FROM %(lines)s
                  WHERE l.snapshot_id = %(snapshot)s
                    AND (l.snapshot_id, l.product_id, l.location_id,
                         COALESCE(l.lot_id, 0))
@@ -186,6 +196,7 @@ class InventorySnapshotExport(models.AbstractModel):
                     product=self._label_sql(SQL("pt.name")),
                     condition=self._label_sql(SQL("cond.name")),
                     uom=self._label_sql(SQL("uom.name")),
+                    lines=self._snapshot_lines_sql(),
                     snapshot=snapshot.id,
                     product_after=after[0],
                     location_after=after[1],
@@ -256,21 +267,14 @@ class InventorySnapshotExport(models.AbstractModel):
                        AS expiration_date,
                    l.uom_id, %(uom)s AS uom,
                    l.on_hand, l.reserved, l.available, l.in_transit, l.value
-              FROM inventory_snapshot_line l
-              LEFT JOIN product_product pp ON pp.id = l.product_id
-              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              LEFT JOIN product_category categ ON categ.id = l.categ_id
-              LEFT JOIN stock_warehouse wh ON wh.id = l.warehouse_id
-              LEFT JOIN stock_location loc ON loc.id = l.location_id
-              LEFT JOIN inventory_condition cond ON cond.id = l.condition_id
-              LEFT JOIN stock_lot lot ON lot.id = l.lot_id
-              LEFT JOIN uom_uom uom ON uom.id = l.uom_id
+              FROM %(lines)s
              WHERE l.snapshot_id = %(snapshot)s
              ORDER BY l.product_id, l.location_id, COALESCE(l.lot_id, 0)
             """,
             product=self._label_sql(SQL("pt.name")),
             condition=self._label_sql(SQL("cond.name")),
             uom=self._label_sql(SQL("uom.name")),
+            lines=self._snapshot_lines_sql(),
             snapshot=snapshot.id,
         )
 
