@@ -148,11 +148,10 @@ def bench(scale, runs):
                 env.companies.ids,
                 method="checkpoint",
             )
-            Ledger._tune_for_aggregation(balances=True)
-            env.cr.execute(SQL("CREATE TEMP TABLE bench_balances AS %s", query))
-            count = env.cr.rowcount
+            with Ledger._aggregation_settings(balances=True):
+                env.cr.execute(SQL("CREATE TEMP TABLE bench_balances AS %s", query))
+                count = env.cr.rowcount
             env.cr.execute("DROP TABLE bench_balances")
-            Ledger._reset_balance_tuning()
             return count
 
         seconds, count = _odoo.best_of(runs, statement_only)

@@ -1,7 +1,5 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
-
 from odoo import models
 
 # The stock tables the ledger engine reads: flushed before a report query.
@@ -41,20 +39,12 @@ class InventoryLedgerReportMixin(models.AbstractModel):
         ``inventory.ledger._tune_for_aggregation``)."""
         return False
 
-    @contextmanager
     def _report_query_settings(self):
-        """The engine's settings for the report's queries, and the planner's
-        defaults again after them."""
-        ledger = self.env["inventory.ledger"]
-        ledger._tune_for_aggregation(balances=self._ledger_from_checkpoint())
-        if self._ledger_balances:
-            # The planner guesses a hundred times fewer balances than there
-            # are, and would then look every row's product up one by one.
-            self.env.cr.execute("SET LOCAL enable_nestloop = off")
-        try:
-            yield
-        finally:
-            ledger._reset_balance_tuning()
+        """The engine's settings for the report's queries (see
+        ``inventory.ledger._aggregation_settings``)."""
+        return self.env["inventory.ledger"]._aggregation_settings(
+            balances=self._ledger_from_checkpoint(), hash_joins=self._ledger_balances
+        )
 
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
         # Rows are numbered per moment: values cached for another moment of

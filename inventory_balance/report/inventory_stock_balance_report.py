@@ -78,6 +78,7 @@ class InventoryStockBalanceReport(models.Model):
             (row.product_id.id, row.location_id.id, row.lot_id.id or 0) for row in self
         ]
         ledger = self.env["inventory.ledger"]
+        from_checkpoint = False
         if len(keys) > self._LAST_DATE_LOOKUP_LIMIT:
             balances, method = ledger._balance_sql(
                 at,
@@ -91,7 +92,7 @@ class InventoryStockBalanceReport(models.Model):
                 "FROM (%s) b",
                 balances,
             )
-            ledger._tune_for_aggregation(balances=method == "checkpoint")
+            from_checkpoint = method == "checkpoint"
         else:
             query = SQL(
                 """
@@ -109,9 +110,9 @@ class InventoryStockBalanceReport(models.Model):
                 locations=[k[1] for k in keys],
                 lots=[k[2] for k in keys],
             )
-        self.env.cr.execute(query)
-        found = {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}
-        ledger._reset_balance_tuning()
+        with ledger._aggregation_settings(balances=from_checkpoint):
+            self.env.cr.execute(query)
+            found = {tuple(row[:3]): row[3] for row in self.env.cr.fetchall()}
         for row, key in zip(self, keys, strict=True):
             row.last_date = found.get(key, False)
 

@@ -228,16 +228,17 @@ class InventorySnapshot(models.Model):
             cost = SQL("0")
         ledger = self.env["inventory.ledger"]
         # Balances summed from a checkpoint: see the engine.
-        ledger._tune_for_aggregation(
-            balances=not self.is_now
+        from_checkpoint = (
+            not self.is_now
             and ledger._resolve_method(self.moment, [self.company_id.id])[0]
             == "checkpoint"
         )
-        # Every id comes from existing rows read in the same statement.
-        skipped = ledger._skip_foreign_key_checks()
-        cr.execute(
-            SQL(
-                """
+        with ledger._aggregation_settings(balances=from_checkpoint):
+            # Every id comes from existing rows read in the same statement.
+            skipped = ledger._skip_foreign_key_checks()
+            cr.execute(
+                SQL(
+                    """
             INSERT INTO inventory_snapshot_line
                 (snapshot_id, company_id, moment, product_id, categ_id, warehouse_id,
                  location_id, condition_id, lot_id, expiration_date, uom_id,
@@ -256,18 +257,17 @@ class InventorySnapshot(models.Model):
               JOIN product_product pp ON pp.id = b.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN stock_lot lot ON lot.id = b.lot_id
-            """,
-                snapshot=self.id,
-                company=self.company_id.id,
-                moment=self.moment,
-                expiry=expiry,
-                cost=cost,
-                balances=self._balances_sql(),
+                """,
+                    snapshot=self.id,
+                    company=self.company_id.id,
+                    moment=self.moment,
+                    expiry=expiry,
+                    cost=cost,
+                    balances=self._balances_sql(),
+                )
             )
-        )
-        if skipped:
-            ledger._restore_foreign_key_checks()
-        ledger._reset_balance_tuning()
+            if skipped:
+                ledger._restore_foreign_key_checks()
         if self.is_now:
             self._write_channels()
         self.invalidate_recordset(["line_ids", "channel_ids"])

@@ -11,8 +11,6 @@ method), in the scope (company, locations, categories) of the latest compared
 snapshot.
 """
 
-from contextlib import contextmanager
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -413,20 +411,12 @@ class InventorySnapshotCompare(models.TransientModel):
             values["change_percents"] = [missing if v is None else v for v in percents]
         return values
 
-    @contextmanager
     def _comparison_settings(self):
-        """The engine's settings, and hash joins with room to sort in memory:
-        the planner cannot guess how many lines a new snapshot has, and would
-        look every row's product, location and lot up one by one."""
-        ledger = self.env["inventory.ledger"]
-        ledger._tune_for_aggregation()
-        self.env.cr.execute(
-            "SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '256MB'"
+        """The engine's settings with hash joins (the planner cannot guess how
+        many lines a new snapshot has) and room to sort wide rows in memory."""
+        return self.env["inventory.ledger"]._aggregation_settings(
+            hash_joins=True, work_mem="256MB"
         )
-        try:
-            yield
-        finally:
-            self.env.cr.execute("RESET enable_nestloop; RESET work_mem")
 
     @api.model
     def _parse_page(self, limit, offset):
