@@ -1,1 +1,5 @@
 from . import inventory_period
+from . import res_company
+from . import res_config_settings
+from . import stock_move
+from . import stock_move_line

@@ -1,11 +1,26 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.period_rules import (
+    checkpoints_to_prune,
+    missing_periods,
+    period_end_moment,
+)
+
+_logger = logging.getLogger(__name__)
 
 
 class InventoryPeriod(models.Model):
-    """An inventory period of one company, closed at its end by the balance run."""
+    """An inventory period of one company, closed at its end by the balance run.
+
+    Closing stores the closing checkpoint of the ledger engine and a snapshot,
+    and moves the company's stock lock date to the period's end.
+    """
 
     _name = "inventory.period"
     _description = "Inventory Period"
@@ -28,6 +43,22 @@ class InventoryPeriod(models.Model):
         default="open",
         readonly=True,
         tracking=True,
+    )
+    closed_by_id = fields.Many2one("res.users", string="Closed by", readonly=True)
+    closed_at = fields.Datetime(string="Closed on", readonly=True)
+    checkpoint_id = fields.Many2one(
+        "inventory.ledger.checkpoint",
+        string="Closing checkpoint",
+        readonly=True,
+        ondelete="set null",
+        help="The balances at the end of the period, from which the ledger "
+        "engine answers later dates.",
+    )
+    snapshot_id = fields.Many2one(
+        "inventory.snapshot",
+        string="Closing snapshot",
+        readonly=True,
+        ondelete="set null",
     )
 
     _date_order = models.Constraint(
@@ -62,3 +93,253 @@ class InventoryPeriod(models.Model):
                         other=overlapping[0].name,
                     )
                 )
+
+    def write(self, vals):
+        if {"date_from", "date_to", "company_id"}.intersection(vals) and any(
+            period.state == "closed" for period in self
+        ):
+            raise UserError(self.env._("A closed period cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if any(period.state == "closed" for period in self):
+            raise UserError(
+                self.env._("A closed period cannot be deleted; reopen it first.")
+            )
+        return super().unlink()
+
+    # ------------------------------------------------------------ helpers
+    def _check_manager(self):
+        if not self.env.su and not self.env.user.has_group(
+            "inventory_period_end.group_inventory_period_end_manager"
+        ):
+            raise AccessError(
+                self.env._("Only inventory period administrators close or reopen.")
+            )
+
+    def _end_moment(self):
+        self.ensure_one()
+        return period_end_moment(self.date_to)
+
+    def _check_balance_run(self):
+        """Hook: refuse to close without a clean balance run of the period.
+
+        The balance run of this addon overrides it; the base accepts."""
+        return True
+
+    @api.model
+    def generate_periods(self, company_id=None, until=None):
+        """Create the company's missing periods up to the one holding ``until``
+        (default today), of the company's period length (monthly by default).
+
+        :return: ids of the created periods
+        """
+        company = (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company
+        )
+        until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
+        existing = self.search([("company_id", "=", company.id)])
+        bounds = missing_periods(
+            [(p.date_from, p.date_to) for p in existing],
+            until,
+            company.inventory_period_length or "month",
+        )
+        periods = self.create(
+            [
+                {
+                    "name": self._period_name(date_from, date_to),
+                    "company_id": company.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+                for date_from, date_to in bounds
+            ]
+        )
+        return periods.ids
+
+    @api.model
+    def action_generate_periods(self):
+        """Button of the periods list: create the current company's missing
+        periods up to today."""
+        self.generate_periods(self.env.company.id)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _period_name(self, date_from, date_to):
+        if date_from.month == date_to.month and date_from.year == date_to.year:
+            return date_from.strftime("%Y-%m")
+        return f"{date_from:%Y-%m-%d} – {date_to:%Y-%m-%d}"
+
+    @api.model
+    def _cron_generate_periods(self):
+        for company in self.env["res.company"].search([]):
+            self.with_company(company).generate_periods(company.id)
+
+    # ------------------------------------------------------------ actions
+    def action_close(self):
+        """Close the periods: store the closing checkpoint and snapshot, move
+        the stock lock date to the end, prune checkpoints beyond the kept
+        opening balances."""
+        self._check_manager()
+        for period in self.sorted("date_from"):
+            period._close()
+        return True
+
+    def _close(self):
+        self.ensure_one()
+        if self.state == "closed":
+            raise UserError(
+                self.env._("The period %(name)s is already closed.", name=self.name)
+            )
+        if self.date_to >= fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "The period %(name)s ends on %(end)s: only a period that has "
+                    "ended can be closed.",
+                    name=self.name,
+                    end=self.date_to,
+                )
+            )
+        earlier_open = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "open"),
+                ("date_to", "<", self.date_from),
+            ],
+            limit=1,
+        )
+        if earlier_open:
+            raise UserError(
+                self.env._(
+                    "Close %(earlier)s before %(name)s.",
+                    earlier=earlier_open.name,
+                    name=self.name,
+                )
+            )
+        self._check_balance_run()
+        moment = self._end_moment()
+        company = self.company_id
+        Checkpoint = self.env["inventory.ledger.checkpoint"].sudo()
+        checkpoint = Checkpoint.browse(
+            Checkpoint.with_company(company).build_checkpoint(moment, company.id)
+        )
+        snapshot_id = self.env["inventory.snapshot"]._take_event_snapshot(
+            self.env._("Period close %(name)s", name=self.name),
+            self.name,
+            company_id=company.id,
+            moment=moment,
+        )
+        self.write(
+            {
+                "state": "closed",
+                "closed_by_id": self.env.user.id,
+                "closed_at": fields.Datetime.now(),
+                "checkpoint_id": checkpoint.id,
+                "snapshot_id": snapshot_id,
+            }
+        )
+        if not company.stock_lock_date or company.stock_lock_date < self.date_to:
+            company.sudo().stock_lock_date = self.date_to
+        self.message_post(
+            body=self.env._(
+                "Period closed: stock locked until %(lock)s; closing checkpoint "
+                "of %(count)s balances and snapshot %(snapshot)s stored.",
+                lock=self.date_to,
+                count=checkpoint.line_count,
+                snapshot=self.snapshot_id.name,
+            )
+        )
+        self._prune_checkpoints()
+
+    def _prune_checkpoints(self):
+        """Delete the checkpoints older than the kept opening balances."""
+        self.ensure_one()
+        company = self.company_id
+        closed = self.search(
+            [("company_id", "=", company.id), ("state", "=", "closed")]
+        )
+        Checkpoint = self.env["inventory.ledger.checkpoint"].sudo()
+        checkpoints = Checkpoint.search([("company_id", "=", company.id)])
+        doomed = set(
+            checkpoints_to_prune(
+                [period._end_moment() for period in closed],
+                checkpoints.mapped("moment"),
+                company.inventory_period_keep,
+            )
+        )
+        if not doomed:
+            return
+        doomed_checkpoints = checkpoints.filtered(lambda c: c.moment in doomed)
+        # Lines first, in one statement (the ORM would load every line).
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM inventory_ledger_checkpoint_line "
+                "WHERE checkpoint_id = ANY(%s)",
+                doomed_checkpoints.ids,
+            )
+        )
+        doomed_checkpoints.invalidate_recordset(["line_ids"])
+        doomed_checkpoints.unlink()
+        _logger.info(
+            "Inventory period %s closed: pruned %d checkpoints of %s",
+            self.name,
+            len(doomed),
+            company.name,
+        )
+
+    def action_reopen(self):
+        """Reopen the last closed period of its company: the stock lock date
+        goes back to the end of the period closed before it. Logged."""
+        self._check_manager()
+        for period in self:
+            if period.state != "closed":
+                raise UserError(
+                    self.env._("The period %(name)s is not closed.", name=period.name)
+                )
+            later = self.search(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("state", "=", "closed"),
+                    ("date_from", ">", period.date_to),
+                ],
+                limit=1,
+            )
+            if later:
+                raise UserError(
+                    self.env._(
+                        "Reopen %(later)s before %(name)s.",
+                        later=later.name,
+                        name=period.name,
+                    )
+                )
+            previous = self.search(
+                [
+                    ("company_id", "=", period.company_id.id),
+                    ("state", "=", "closed"),
+                    ("date_to", "<", period.date_from),
+                ],
+                order="date_to desc",
+                limit=1,
+            )
+            period.company_id.sudo().stock_lock_date = previous.date_to or False
+            period.state = "open"
+            period.message_post(
+                body=self.env._(
+                    "Period reopened by %(user)s: the stock lock date is now %(lock)s.",
+                    user=self.env.user.name,
+                    lock=previous.date_to or self.env._("none"),
+                )
+            )
+        return True
+
+    # ------------------------------------------------------------ RPC
+    @api.model
+    def close_period(self, period_id):
+        """Close one period by id (RPC); returns the period's checkpoint id."""
+        period = self.browse(period_id).exists()
+        if not period:
+            raise UserError(self.env._("No inventory period %(id)s.", id=period_id))
+        period.action_close()
+        return period.checkpoint_id.id

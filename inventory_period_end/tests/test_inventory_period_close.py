@@ -1,0 +1,236 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.inventory_balance.tests.common import LedgerScenarioMixin
+
+
+@tagged("post_install", "-at_install")
+class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_ledger_scenario()
+        cls.Period = cls.env["inventory.period"]
+        cls.company.inventory_period_keep = 12
+        day = cls._day_ago
+        cls.first = cls.Period.create(
+            {"name": "First", "date_from": day(70), "date_to": day(35)}
+        )
+        cls.second = cls.Period.create(
+            {"name": "Second", "date_from": day(34), "date_to": day(13)}
+        )
+        cls.current = cls.Period.create(
+            {
+                "name": "Current",
+                "date_from": day(12),
+                "date_to": fields.Date.today() + timedelta(days=5),
+            }
+        )
+        cls.user = new_test_user(
+            cls.env,
+            login="period_close_user",
+            groups="stock.group_stock_user,"
+            "inventory_period_end.group_inventory_period_end_user",
+        )
+        cls.bypass = new_test_user(
+            cls.env,
+            login="period_close_bypass",
+            groups="stock.group_stock_manager,"
+            "inventory_period_end.group_stock_lock_bypass",
+        )
+
+    @classmethod
+    def _day_ago(cls, days):
+        return (cls.now - timedelta(days=days)).date()
+
+    def test_close_stores_checkpoint_snapshot_and_lock_date(self):
+        self.first.action_close()
+        self.assertEqual(self.first.state, "closed")
+        self.assertEqual(self.first.closed_by_id, self.env.user)
+        self.assertEqual(self.company.stock_lock_date, self.first.date_to)
+        moment = self.first._end_moment()
+        checkpoint = self.first.checkpoint_id
+        self.assertEqual(checkpoint.moment, moment)
+        self.assertEqual(checkpoint.state, "valid")
+        # The closing checkpoint holds the ledger's balances at the period end.
+        stored = {
+            (line.product_id.id, line.location_id.id, line.lot_id.id or False): (
+                line.quantity
+            )
+            for line in checkpoint.line_ids
+            if line.product_id in self.products
+        }
+        from_ledger = self._balances(moment, method="ledger")
+        self.assertTrue(from_ledger)
+        self.assertEqual(stored, from_ledger)
+        snapshot = self.first.snapshot_id
+        self.assertEqual(snapshot.moment, moment)
+        self.assertEqual(snapshot.trigger, "event")
+        self.assertEqual(snapshot.trigger_ref, "First")
+        snapped = {
+            (line.product_id.id, line.location_id.id, line.lot_id.id or False): (
+                line.on_hand + line.in_transit
+            )
+            for line in snapshot.line_ids
+            if line.product_id in self.products
+        }
+        self.assertEqual(snapped, from_ledger)
+        self.assertIn("Period closed", self.first.message_ids[0].body)
+
+    def test_lock_date_blocks_moves_inside_the_closed_period(self):
+        self.first.action_close()
+        inside = self.now - timedelta(days=40)
+        # A move done today is fine; re-dating it into the closed period is not.
+        move = self._move(self.p1, self.supplier, self.bin1, 5, self.now)
+        self.assertEqual(move.state, "done")
+        with self.assertRaisesRegex(UserError, "locked until"):
+            move.write({"date": inside})
+        with self.assertRaisesRegex(UserError, "locked until"):
+            move.move_line_ids.write({"date": inside})
+        # A done line inside the closed period can neither change nor go.
+        old_line = self.env["stock.move.line"].search(
+            [("product_id", "=", self.p1.id), ("date", "<=", inside)], limit=1
+        )
+        self.assertTrue(old_line)
+        with self.assertRaisesRegex(UserError, "locked until"):
+            old_line.quantity = 1
+        with self.assertRaisesRegex(UserError, "locked until"):
+            old_line.write({"date": self.now})
+        # Moves after the lock date are still free to change.
+        move.move_line_ids.write({"date": self.now - timedelta(days=1)})
+        # The dedicated group may post in a closed period.
+        move.with_user(self.bypass).write({"date": inside})
+        self.assertEqual(move.date, inside)
+
+    def test_lock_date_blocks_validating_a_picking_dated_inside(self):
+        self.first.action_close()
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": self.supplier.id,
+                "location_dest_id": self.bin1.id,
+                "move_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.p1.id,
+                            "product_uom_qty": 4,
+                            "product_uom": self.unit.id,
+                            "location_id": self.supplier.id,
+                            "location_dest_id": self.bin1.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.quantity = 4
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        with self.assertRaisesRegex(UserError, "locked until"):
+            picking.write({"date_done": self.now - timedelta(days=40)})
+        # Odoo backdates a picking's moves through its date of transfer.
+        picking.write({"date_done": self.now - timedelta(days=2)})
+        self.assertEqual(picking.move_ids.date, self.now - timedelta(days=2))
+
+    def test_lock_date_blocks_backdated_adjustments(self):
+        self.first.action_close()
+        adjustment = self.env["inventory.adjustment"].create(
+            {
+                "name": "Late count",
+                "date": self._day_ago(40),
+                "reason_id": self.env["inventory.adjustment.reason"]
+                .search([], limit=1)
+                .id,
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.p1.id,
+                            "location_id": self.bin1.id,
+                            "change": 2,
+                        }
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "lock"):
+            adjustment.action_confirm()
+        self.assertEqual(adjustment.state, "draft")
+
+    def test_close_order_current_period_and_rights(self):
+        with self.assertRaisesRegex(UserError, "Close First before Second"):
+            self.second.action_close()
+        with self.assertRaisesRegex(UserError, "only a period that has ended"):
+            self.current.action_close()
+        with self.assertRaises(AccessError):
+            self.first.with_user(self.user).action_close()
+        self.assertEqual(self.first.state, "open")
+        self.first.action_close()
+        with self.assertRaisesRegex(UserError, "already closed"):
+            self.first.action_close()
+        with self.assertRaisesRegex(UserError, "closed period cannot be changed"):
+            self.first.date_to = self._day_ago(36)
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            self.first.unlink()
+
+    def test_reopen_is_logged_and_moves_the_lock_date_back(self):
+        (self.first | self.second).action_close()
+        self.assertEqual(self.company.stock_lock_date, self.second.date_to)
+        with self.assertRaisesRegex(UserError, "Reopen Second before First"):
+            self.first.action_reopen()
+        with self.assertRaises(AccessError):
+            self.second.with_user(self.user).action_reopen()
+        self.second.action_reopen()
+        self.assertEqual(self.second.state, "open")
+        self.assertEqual(self.company.stock_lock_date, self.first.date_to)
+        self.assertIn("Period reopened by", self.second.message_ids[0].body)
+        self.first.action_reopen()
+        self.assertFalse(self.company.stock_lock_date)
+        # Nothing locked any more: an old move may be re-dated again.
+        move = self._move(self.p1, self.supplier, self.bin1, 5, self.now)
+        move.write({"date": self.now - timedelta(days=40)})
+
+    def test_checkpoints_beyond_the_kept_periods_are_pruned(self):
+        self.company.inventory_period_keep = 1
+        manual = self.Checkpoint.browse(
+            self.Checkpoint.build_checkpoint(self.now - timedelta(days=65))
+        )
+        self.first.action_close()
+        first_checkpoint = self.first.checkpoint_id
+        self.assertTrue(first_checkpoint.exists())
+        self.assertFalse(manual.exists())
+        self.second.action_close()
+        self.assertFalse(first_checkpoint.exists())
+        self.assertFalse(self.first.checkpoint_id)
+        self.assertTrue(self.second.checkpoint_id.exists())
+        # The engine still answers the pruned moments, from the ledger.
+        at = self.now - timedelta(days=50)
+        self.assertEqual(
+            self._balances(at, method="auto"), self._balances(at, method="ledger")
+        )
+
+    def test_generate_periods(self):
+        company = self.env["res.company"].create({"name": "Periods Co"})
+        Period = self.Period.with_company(company)
+        created = Period.browse(Period.generate_periods(company.id, "2026-03-15"))
+        self.assertEqual(
+            [(p.name, p.date_from, p.date_to) for p in created],
+            [("2026-03", date(2026, 3, 1), date(2026, 3, 31))],
+        )
+        created = Period.browse(Period.generate_periods(company.id, "2026-05-02"))
+        self.assertEqual(created.mapped("name"), ["2026-04", "2026-05"])
+        self.assertFalse(Period.generate_periods(company.id, "2026-05-31"))
+        company.inventory_period_length = "quarter"
+        created = Period.browse(Period.generate_periods(company.id, "2026-08-01"))
+        self.assertEqual(
+            [(p.date_from, p.date_to) for p in created],
+            [
+                (date(2026, 6, 1), date(2026, 6, 30)),
+                (date(2026, 7, 1), date(2026, 9, 30)),
+            ],
+        )
