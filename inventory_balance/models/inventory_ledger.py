@@ -161,11 +161,17 @@ class InventoryLedger(models.AbstractModel):
         windowed=False,
         scope="scope",
         sign=1,
+        split=False,
     ):
         """Done lines with ``date_from < date <= date_to`` as signed rows per
         key: + on the destination, - on the source (the reverse with ``sign``
         -1), each when its location is in the CTE ``scope`` (and, with
-        ``windowed``, dated inside the scope row's ``since`` .. ``until``)."""
+        ``windowed``, dated inside the scope row's ``since`` .. ``until``).
+
+        With ``split`` (not with ``windowed``), each side is its own scan of
+        the done-lines index filtered by the scope's ids: cheaper for the
+        short windows of a checkpoint's delta, which then stream without a
+        join; one pass serves the long scans of the whole ledger better."""
         where = [SQL("ml.state = 'done'")]
         if date_from:
             where.append(SQL("ml.date > %s", date_from))
@@ -187,6 +193,27 @@ class InventoryLedger(models.AbstractModel):
         quantity = SQL(
             "ml.quantity_product_uom" if sign > 0 else "(-ml.quantity_product_uom)"
         )
+        if split:
+            if windowed:
+                raise ValueError("split sides cannot be windowed per company")
+            in_scope = SQL("= ANY(ARRAY(SELECT id FROM %s))", SQL.identifier(scope))
+            return SQL(
+                """
+                SELECT ml.product_id, ml.location_dest_id AS location_id, ml.lot_id,
+                       ml.result_package_id AS package_id, ml.owner_id,
+                       %(quantity)s AS quantity, ml.date AS last_date
+                  FROM stock_move_line ml
+                 WHERE %(condition)s AND ml.location_dest_id %(in_scope)s
+                 UNION ALL
+                SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id,
+                       ml.owner_id, -%(quantity)s, ml.date
+                  FROM stock_move_line ml
+                 WHERE %(condition)s AND ml.location_id %(in_scope)s
+                """,
+                condition=condition,
+                quantity=quantity,
+                in_scope=in_scope,
+            )
         # One pass over the lines gives both sides: + on the destination, -
         # on the source; each side is kept when its location is in scope.  The
         # columns read are all in the done-lines index (an index-only scan).
@@ -266,7 +293,9 @@ class InventoryLedger(models.AbstractModel):
         method, checkpoints = self._resolve_method(
             at, company_ids, method, with_last_date
         )
-        filters = [SQL("location_id IN (SELECT id FROM scope)")]
+        # An array filter (not a join) keeps the index order of the
+        # checkpoint's rows, so that they are summed without a sort.
+        filters = [SQL("location_id = ANY(ARRAY(SELECT id FROM scope))")]
         if product_ids is not None:
             filters.append(SQL("product_id = ANY(%s)", product_ids))
         if lot_ids is not None:
@@ -305,7 +334,9 @@ class InventoryLedger(models.AbstractModel):
         query = SQL(
             """
             WITH %(ctes)s
-            SELECT %(columns)s, SUM(quantity::float8) AS quantity %(last_date)s
+            SELECT %(columns)s,
+                   ROUND(SUM(quantity::float8) * 1e6::float8) / 1e6::float8
+                       AS quantity %(last_date)s
               FROM (%(base)s) balances
              GROUP BY %(columns)s
             HAVING ABS(SUM(quantity::float8)) > 1e-9
@@ -344,9 +375,12 @@ class InventoryLedger(models.AbstractModel):
                 SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
                        last_date
                   FROM inventory_ledger_checkpoint_line
-                 WHERE checkpoint_id = ANY(%s) AND %s
+                 WHERE %s AND %s
                 """,
-                checkpoints.ids,
+                # One checkpoint by equality: its rows come in key order.
+                SQL("checkpoint_id = %s", checkpoints.id)
+                if len(checkpoints) == 1
+                else SQL("checkpoint_id = ANY(%s)", checkpoints.ids),
                 filter_sql,
             )
         ]
@@ -359,14 +393,18 @@ class InventoryLedger(models.AbstractModel):
                 )
             )
             date_from = min(since.values()) if len(since) == len(forward) else None
+            # The same window for every company (one company, or checkpoints
+            # at one moment): no per-company window to apply.
+            uniform = len(since) == len(forward) and len(set(since.values())) == 1
             parts.append(
                 self._signed_lines_sql(
                     date_from,
                     at,
                     product_ids,
                     lot_ids,
-                    windowed=True,
+                    windowed=not uniform,
                     scope="scope_before",
+                    split=uniform,
                 )
             )
         if backward:
@@ -377,15 +415,17 @@ class InventoryLedger(models.AbstractModel):
                     self._scope_locations_sql(backward, location_ids, until=until),
                 )
             )
+            uniform = len(set(until.values())) == 1
             parts.append(
                 self._signed_lines_sql(
                     at,
                     max(until.values()),
                     product_ids,
                     lot_ids,
-                    windowed=True,
+                    windowed=not uniform,
                     scope="scope_after",
                     sign=-1,
+                    split=uniform,
                 )
             )
         # One aggregation over the checkpoint's rows and the lines is cheaper
@@ -526,12 +566,11 @@ class InventoryLedger(models.AbstractModel):
         names = [KEY_COLUMNS[g] for g in group_by]
         optional = [n for n in names if n not in ("product_id", "location_id")]
         columns = [*names, "quantity"]
+        # Sums are taken in float8 (numeric sums are several times slower) and
+        # rounded to 6 decimals in the statement, which removes the residue.
         rows = [dict(zip(columns, row, strict=True)) for row in fetched]
-        for row in rows:
-            # Sums are taken in float8 (numeric sums are several times slower);
-            # rounding to 6 decimals removes the float residue.
-            row["quantity"] = round(row["quantity"], 6)
-            for name in optional:
+        for name in optional:
+            for row in rows:
                 if row[name] is None:
                     row[name] = False
         return rows
