@@ -1,6 +1,11 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
+from odoo.tools import SQL
+
+# An aggregate of the reports' grouped queries: the number of groups before
+# the page is cut (a window over the grouped rows).
+GROUPS_TOTAL = "__groups_total"
 
 # The stock tables the ledger engine reads: flushed before a report query.
 LEDGER_DEPENDS = {
@@ -58,3 +63,43 @@ class InventoryLedgerReportMixin(models.AbstractModel):
     def _read_group(self, *args, **kwargs):
         with self._report_query_settings():
             return super()._read_group(*args, **kwargs)
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == GROUPS_TOTAL:
+            return SQL("COUNT(*) OVER ()")
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _read_group_empty_value(self, spec):
+        if spec == GROUPS_TOTAL:
+            return 0
+        return super()._read_group_empty_value(spec)
+
+    def _read_group_postprocess_aggregate(self, aggregate_spec, raw_values):
+        if aggregate_spec == GROUPS_TOTAL:
+            return raw_values
+        return super()._read_group_postprocess_aggregate(aggregate_spec, raw_values)
+
+    def _formatted_read_group_with_length(
+        self, domain, groupby, aggregates, offset=0, limit=None, order=None
+    ):
+        """A page of groups and the number of all groups in one statement:
+        Odoo counts them with a second query, which here would compute every
+        balance again."""
+        if not limit:
+            return super()._formatted_read_group_with_length(
+                domain, groupby, aggregates, offset=offset, limit=limit, order=order
+            )
+        groups = self.formatted_read_group(
+            domain,
+            groupby,
+            [*aggregates, GROUPS_TOTAL],
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+        if not groups:
+            return groups, 0
+        length = groups[0][GROUPS_TOTAL]
+        for group in groups:
+            del group[GROUPS_TOTAL]
+        return groups, length

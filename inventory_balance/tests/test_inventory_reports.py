@@ -44,6 +44,41 @@ class TestInventoryReports(LedgerScenarioMixin, TransactionCase):
             }
             self.assertEqual(found, engine)
 
+    def test_grouped_pages_count_every_group(self):
+        """The list's groups and their number come from one statement: the
+        count must still be that of all groups, on every page."""
+        domain = [("product_id", "in", self.products.ids)]
+        for at in (None, self._days_ago(27)):
+            context = {"inventory_at": fields.Datetime.to_string(at)} if at else {}
+            Balance = self.Balance.with_context(**context)
+            groups = Balance.formatted_read_group(
+                domain, ["location_id"], ["on_hand:sum"]
+            )
+            self.assertGreaterEqual(len(groups), 3)
+            for offset in (0, 1):
+                page = Balance.web_read_group(
+                    domain, ["location_id"], ["on_hand:sum"], limit=2, offset=offset
+                )
+                self.assertEqual(page["length"], len(groups))
+                self.assertEqual(
+                    [(g["location_id"], g["on_hand:sum"]) for g in page["groups"]],
+                    [
+                        (g["location_id"], g["on_hand:sum"])
+                        for g in groups[offset : offset + 2]
+                    ],
+                )
+                self.assertNotIn("__groups_total", page["groups"][0])
+            beyond = Balance.web_read_group(
+                domain, ["location_id"], ["on_hand:sum"], limit=2, offset=100
+            )
+            self.assertEqual((beyond["groups"], beyond["length"]), ([], 0))
+        transactions = self.Transactions.with_context(
+            inventory_date_from=fields.Datetime.to_string(self._days_ago(70))
+        )
+        all_groups = transactions.formatted_read_group(domain, ["product_id"], [])
+        page = transactions.web_read_group(domain, ["product_id"], [], limit=1)
+        self.assertEqual(page["length"], len(all_groups))
+
     def test_condition_transit_and_last_change(self):
         rows = self._report()
         damaged = rows.filtered(lambda r: r.location_id == self.damaged)
