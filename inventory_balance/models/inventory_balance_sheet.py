@@ -558,13 +558,17 @@ class InventoryBalanceSheet(models.Model):
         return True
 
     # -------------------------------------------------------------- rows
-    def _compute_groups(self, category_id=None, offset=0, limit=None, groups=None):
+    def _compute_groups(
+        self, category_id=None, offset=0, limit=None, groups=None, with_computed=False
+    ):
         """The sheet as the current user may see it, computed once for the
         grid, the RPC, the XLSX and the CSV: ``[{"category", "rows":
         [{"product", "values", "overrides", "override_info"}]}]``; values
         hold every column, None in those the user may not see (filter);
         ``override_info`` maps ``(period, code)`` to ``(user, UTC date)``.
-        ``groups`` is :meth:`_products_by_group` when the caller has it."""
+        ``groups`` is :meth:`_products_by_group` when the caller has it.
+        ``with_computed``: rows also have ``computed``, ``(period, code)`` ->
+        what an overridden cell would be without its override."""
         self.ensure_one()
         tree = self._formula_tree()
         periods = self._periods()
@@ -634,7 +638,7 @@ class InventoryBalanceSheet(models.Model):
             rows = []
             for product in products:
                 pid = product.id
-                values = compute_product(
+                inputs = (
                     count,
                     beginning[pid],
                     [flow_columns(flows[pid, index]) for index in range(count)],
@@ -642,21 +646,29 @@ class InventoryBalanceSheet(models.Model):
                         actual[pid, index] if known_actual[index] else None
                         for index in range(count)
                     ],
-                    overrides[pid],
-                    tree,
-                    costs.get(pid),
                 )
-                rows.append(
-                    {
-                        "product": product,
-                        "values": values,
-                        "overrides": [
-                            {code for (p, code) in overrides[pid] if p == index}
-                            for index in range(count)
-                        ],
-                        "override_info": info[pid],
+                row = {
+                    "product": product,
+                    "values": compute_product(
+                        *inputs, overrides[pid], tree, costs.get(pid)
+                    ),
+                    "overrides": [
+                        {code for (p, code) in overrides[pid] if p == index}
+                        for index in range(count)
+                    ],
+                    "override_info": info[pid],
+                }
+                if with_computed:
+                    row["computed"] = {
+                        key: compute_product(
+                            *inputs,
+                            {k: v for k, v in overrides[pid].items() if k != key},
+                            tree,
+                            costs.get(pid),
+                        )[key[0]][key[1]]
+                        for key in overrides[pid]
                     }
-                )
+                rows.append(row)
             result.append({"category": category, "rows": rows})
         return result
 
@@ -751,7 +763,8 @@ class InventoryBalanceSheet(models.Model):
             with ``product_id``, ``product``, ``values`` (per period, a dict
             code -> number, error text such as ``#ERR``, or False when
             unknown) and ``overrides`` (per period, a dict code -> ``{"user",
-            "date"}`` of the overridden cells, date in UTC).
+            "date", "computed"}`` of the overridden cells: who, when (UTC)
+            and what the cell would be without its override).
         """
         self.ensure_one()
         self.check_access("read")
@@ -767,9 +780,10 @@ class InventoryBalanceSheet(models.Model):
         rows = []
         if tab:
             page = tab[1][offset : offset + limit]
-            computed = self._compute_groups(groups=[(tab[0], page)])
+            computed = self._compute_groups(groups=[(tab[0], page)], with_computed=True)
             for row in computed[0]["rows"] if computed else []:
                 info = row["override_info"]
+                without = row["computed"]
                 rows.append(
                     {
                         "product_id": row["product"].id,
@@ -788,6 +802,9 @@ class InventoryBalanceSheet(models.Model):
                                 code: {
                                     "user": info[index, code][0] or False,
                                     "date": info[index, code][1] or False,
+                                    "computed": False
+                                    if without[index, code] is None
+                                    else without[index, code],
                                 }
                                 for code in sorted(codes)
                                 if code in visible

@@ -383,7 +383,8 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
             {
                 "sales": {
                     "user": self.planner.name,
-                    "date": override.date.isoformat(" "),
+                    "date": fields.Datetime.to_string(override.date),
+                    "computed": 25,
                 }
             },
         )
@@ -405,6 +406,12 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         sheet.set_override(self.pa.id, 0, "end", 1000)
         cells = self._cells(sheet.get_sheet_data())
         self.assertEqual(cells[self.pa.id, 1]["beginning"], 1000)
+        grid = sheet.get_grid_data()
+        row = next(r for r in grid["rows"] if r["product_id"] == self.pa.id)
+        self.assertEqual(row["values"][0]["end"], 1000)
+        self.assertEqual(row["values"][1]["beginning"], 1000)
+        self.assertEqual(row["overrides"][0]["end"]["computed"], 90)
+        self.assertEqual(row["overrides"][1]["sales"]["computed"], 25)
         sheet.set_override(self.pa.id, 0, "end", False)
         sheet.set_override(self.pa.id, 1, "sales", False)
         self.assertFalse(sheet.override_ids)

@@ -123,9 +123,10 @@ export class InventoryBalanceSheetGrid extends Component {
             return "";
         }
         const when = override.date ? formatDateTime(deserializeDateTime(override.date)) : "";
-        return _t("Overridden by %(user)s on %(date)s", {
+        return _t("Overridden by %(user)s on %(date)s; computed: %(computed)s", {
             user: override.user || "",
             date: when,
+            computed: this.formatValue(override.computed),
         });
     }
 
