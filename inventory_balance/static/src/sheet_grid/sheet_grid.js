@@ -140,22 +140,47 @@ export class InventoryBalanceSheetGrid extends Component {
         );
     }
 
-    startEdit(row, period, code) {
-        if (!this.data.can_edit || this.isEditing(row, period, code)) {
-            return;
-        }
+    editState(row, period, code) {
         const value = row.values[period][code];
         const text =
             typeof value === "number"
                 ? formatFloat(value, { digits: [false, 2], thousandsSep: "", trailingZeros: false })
                 : "";
-        this.state.editing = { productId: row.product_id, period, code, text };
+        return { productId: row.product_id, period, code, text };
+    }
+
+    startEdit(row, period, code) {
+        if (!this.data.can_edit || this.isEditing(row, period, code)) {
+            return;
+        }
+        this.state.editing = this.editState(row, period, code);
+    }
+
+    /** The cell `step` cells right (left if negative) of `editing` in its row. */
+    neighbour(editing, step) {
+        const codes = this.visibleColumns.map((column) => column.code);
+        const row = this.data.rows.find((r) => r.product_id === editing.productId);
+        const position = editing.period * codes.length + codes.indexOf(editing.code) + step;
+        if (!row || position < 0 || position >= codes.length * this.data.periods.length) {
+            return null;
+        }
+        const period = Math.floor(position / codes.length);
+        return this.editState(row, period, codes[position % codes.length]);
+    }
+
+    /** Identifies the cell an input edits. */
+    editKey(editing) {
+        return `${editing.productId}/${editing.period}/${editing.code}`;
     }
 
     onInputKeydown(ev) {
         if (ev.key === "Enter") {
             ev.preventDefault();
-            return this.commit();
+            return this.commit(ev.target);
+        }
+        if (ev.key === "Tab") {
+            ev.preventDefault();
+            return this.commit(ev.target, ev.shiftKey ? -1 : 1);
         }
         if (ev.key === "Escape") {
             ev.preventDefault();
@@ -164,17 +189,22 @@ export class InventoryBalanceSheetGrid extends Component {
         }
     }
 
-    onInputBlur() {
-        return this.commit();
+    onInputBlur(ev) {
+        return this.commit(ev.target);
     }
 
-    async commit() {
+    /**
+     * Save what was typed in `input` (an empty cell removes the override),
+     * then edit the cell `step` cells further in the row, if any. An input
+     * of a cell no longer edited (e.g. blurred after Tab moved on) is ignored.
+     */
+    async commit(input, step = 0) {
         const editing = this.state.editing;
-        if (!editing || !this.input.el) {
+        if (!editing || input.dataset.key !== this.editKey(editing)) {
             return;
         }
-        const text = this.input.el.value.trim();
-        this.state.editing = null;
+        const text = input.value.trim();
+        this.state.editing = step ? this.neighbour(editing, step) : null;
         if (text === editing.text) {
             return;
         }

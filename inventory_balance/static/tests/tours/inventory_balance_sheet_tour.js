@@ -125,6 +125,40 @@ registry.category("web_tour.tours").add("inventory_balance_sheet_grid", {
             },
         },
         {
+            content: "Edit Sales again",
+            trigger: SALES,
+            run: "click",
+        },
+        {
+            content: "Tab goes to the next cell of the row",
+            trigger: `${SALES} input`,
+            run: "press Tab",
+        },
+        {
+            content: "End of the same period is edited",
+            trigger: `${cell("end", 1)} input`,
+            run: "press Tab",
+        },
+        {
+            content: "Then Beginning of the next period",
+            trigger: `${cell("beginning", 2)} input`,
+            run: "press Shift+Tab",
+        },
+        {
+            content: "Shift+Tab goes back",
+            trigger: `${cell("end", 1)} input`,
+            run: "click " + `${ROW_A} td.o_inventory_balance_product`,
+        },
+        {
+            content: "Leaving the cell unchanged closes it without an override",
+            trigger: `${GRID}:not(:has(input.o_inventory_balance_cell_input))`,
+            run(helpers) {
+                if (helpers.queryAll(`${GRID} .o_inventory_balance_override`).length) {
+                    throw new Error("an unchanged cell became an override");
+                }
+            },
+        },
+        {
             content: "Open the columns",
             trigger: `${GRID} .o_inventory_balance_grid_columns_toggle`,
             run: "click",
