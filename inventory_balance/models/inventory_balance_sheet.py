@@ -206,6 +206,16 @@ class InventoryBalanceSheet(models.Model):
         ids = self.warehouse_ids.view_location_id.ids + self.location_ids.ids
         return ids or None
 
+    def _product_domain(self):
+        """The rows of the sheet: the active storable variants of its groups
+        (sub-groups included) that its company may use."""
+        self.ensure_one()
+        return [
+            ("categ_id", "child_of", self.category_ids.ids),
+            ("is_storable", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ]
+
     def _products_by_group(self):
         """``[(category, products)]``: each product under the most specific
         of the sheet's groups it belongs to; storable variants only."""
@@ -214,14 +224,7 @@ class InventoryBalanceSheet(models.Model):
         products = (
             self.env["product.product"]
             .with_context(active_test=True)
-            .search(
-                [
-                    ("categ_id", "child_of", categories.ids),
-                    ("is_storable", "=", True),
-                    ("company_id", "in", [False, self.company_id.id]),
-                ],
-                order="default_code, name, id",
-            )
+            .search(self._product_domain(), order="default_code, name, id")
         )
         paths = {c.id: c.parent_path for c in categories}
         by_group = defaultdict(list)
@@ -530,7 +533,11 @@ class InventoryBalanceSheet(models.Model):
             raise AccessError(self.env._("You may not see or change this column."))
         if not 0 <= int(period) < len(self._periods()):
             raise UserError(self.env._("The sheet has no period %(p)s.", p=period))
-        if product_id not in self._product_ids():
+        if not (
+            self.env["product.product"]
+            .with_context(active_test=True)
+            .search_count(self._product_domain() + [("id", "=", product_id)])
+        ):
             raise UserError(self.env._("This product is not in the sheet."))
         Override = self.env["inventory.balance.sheet.override"]
         existing = Override.search(

@@ -415,6 +415,10 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         sheet.set_override(self.pa.id, 0, "end", False)
         sheet.set_override(self.pa.id, 1, "sales", False)
         self.assertFalse(sheet.override_ids)
+        with self.assertRaises(UserError):  # another group's product
+            sheet.set_override(self.pc.id, 1, "sales", 1)
+        with self.assertRaises(UserError):
+            sheet.set_override(self.pa.id, 1, "bogus", 1)
 
     def test_columns_order_and_hidden(self):
         sheet = self._sheet()

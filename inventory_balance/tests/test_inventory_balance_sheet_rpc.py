@@ -87,6 +87,38 @@ class TestInventoryBalanceSheetRpc(SheetScenarioMixin, HttpCase):
         body = response.json()
         self.assertEqual(len(body["rows"]), 6)
         self.assertNotIn("end_value", body["rows"][0])
+        grid = call("get_grid_data", [[sheet_id]], {"limit": 1})
+        self.assertEqual(
+            grid["tabs"], [{"id": self.group.id, "name": "Sheet goods", "count": 2}]
+        )
+        self.assertEqual(grid["total"], 2)
+        self.assertEqual([r["product_id"] for r in grid["rows"]], [self.pa.id])
+        self.assertEqual(grid["rows"][0]["values"][1]["sales"], 30)
+        self.assertEqual(
+            grid["rows"][0]["overrides"][1]["sales"]["user"], self.planner.name
+        )
+        self.assertTrue(
+            call(
+                "set_grid_columns",
+                [[sheet_id], ["sales", "beginning"], ["sales", "beginning"]],
+            )
+        )
+        response = self.url_open(
+            "/json/2/inventory.balance.sheet/get_grid_data",
+            data=json.dumps({"ids": [sheet_id], "offset": 1}),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {self.key}",
+                "X-Odoo-Database": db,
+            },
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual([r["product_id"] for r in body["rows"]], [self.pb.id])
+        self.assertEqual(
+            [c["code"] for c in body["columns"] if c["visible"]][:2],
+            ["sales", "production"],
+        )
         export = call("export_xlsx", [[sheet_id]])
         self.assertTrue(export["content"])
 
