@@ -31,5 +31,13 @@
         "demo/inventory_balance_demo.xml",
         "demo/stock_history_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "inventory_balance/static/src/sheet_grid/*",
+        ],
+        "web.assets_tests": [
+            "inventory_balance/static/tests/tours/*",
+        ],
+    },
     "installable": True,
 }

@@ -12,8 +12,6 @@ import zipfile
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -35,7 +33,8 @@ _logger = logging.getLogger(__name__)
 PLANNED_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 BACKGROUND_THRESHOLD = 5000
 BATCH_SIZE = 2000
-HTML_ROWS = 200
+GRID_PAGE = 100
+GRID_MAX_PAGE = 500
 # Periods are [start, stop): the engine's moments are inclusive, so a period
 # ends one microsecond before the next starts (generated or imported lines may
 # carry fractions of a second).
@@ -119,7 +118,6 @@ class InventoryBalanceSheet(models.Model):
         compute="_compute_is_stale", help="Stock moved since the last refresh."
     )
     product_count = fields.Integer(compute="_compute_product_count")
-    sheet_html = fields.Html(compute="_compute_sheet_html", sanitize=False)
 
     # ------------------------------------------------------------ defaults
     @api.model
@@ -208,6 +206,16 @@ class InventoryBalanceSheet(models.Model):
         ids = self.warehouse_ids.view_location_id.ids + self.location_ids.ids
         return ids or None
 
+    def _product_domain(self):
+        """The rows of the sheet: the active storable variants of its groups
+        (sub-groups included) that its company may use."""
+        self.ensure_one()
+        return [
+            ("categ_id", "child_of", self.category_ids.ids),
+            ("is_storable", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ]
+
     def _products_by_group(self):
         """``[(category, products)]``: each product under the most specific
         of the sheet's groups it belongs to; storable variants only."""
@@ -216,14 +224,7 @@ class InventoryBalanceSheet(models.Model):
         products = (
             self.env["product.product"]
             .with_context(active_test=True)
-            .search(
-                [
-                    ("categ_id", "child_of", categories.ids),
-                    ("is_storable", "=", True),
-                    ("company_id", "in", [False, self.company_id.id]),
-                ],
-                order="default_code, name, id",
-            )
+            .search(self._product_domain(), order="default_code, name, id")
         )
         paths = {c.id: c.parent_path for c in categories}
         by_group = defaultdict(list)
@@ -532,7 +533,11 @@ class InventoryBalanceSheet(models.Model):
             raise AccessError(self.env._("You may not see or change this column."))
         if not 0 <= int(period) < len(self._periods()):
             raise UserError(self.env._("The sheet has no period %(p)s.", p=period))
-        if product_id not in self._product_ids():
+        if not (
+            self.env["product.product"]
+            .with_context(active_test=True)
+            .search_count(self._product_domain() + [("id", "=", product_id)])
+        ):
             raise UserError(self.env._("This product is not in the sheet."))
         Override = self.env["inventory.balance.sheet.override"]
         existing = Override.search(
@@ -560,17 +565,23 @@ class InventoryBalanceSheet(models.Model):
         return True
 
     # -------------------------------------------------------------- rows
-    def _compute_groups(self, category_id=None, offset=0, limit=None):
+    def _compute_groups(
+        self, category_id=None, offset=0, limit=None, groups=None, with_computed=False
+    ):
         """The sheet as the current user may see it, computed once for the
-        view, the RPC, the XLSX and the CSV: ``(columns, groups)`` with
-        groups ``[{"category", "rows": [{"product", "values", "overrides",
-        "override_info"}]}]``; values hold every column (filter with
-        ``columns``)."""
+        grid, the RPC, the XLSX and the CSV: ``[{"category", "rows":
+        [{"product", "values", "overrides", "override_info"}]}]``; values
+        hold every column, None in those the user may not see (filter);
+        ``override_info`` maps ``(period, code)`` to ``(user, UTC date)``.
+        ``groups`` is :meth:`_products_by_group` when the caller has it.
+        ``with_computed``: rows also have ``computed``, ``(period, code)`` ->
+        what an overridden cell would be without its override."""
         self.ensure_one()
         tree = self._formula_tree()
         periods = self._periods()
         count = len(periods)
-        groups = self._products_by_group()
+        if groups is None:
+            groups = self._products_by_group()
         if category_id:
             groups = [g for g in groups if g[0].id == category_id]
         if offset or limit:
@@ -634,7 +645,7 @@ class InventoryBalanceSheet(models.Model):
             rows = []
             for product in products:
                 pid = product.id
-                values = compute_product(
+                inputs = (
                     count,
                     beginning[pid],
                     [flow_columns(flows[pid, index]) for index in range(count)],
@@ -642,21 +653,29 @@ class InventoryBalanceSheet(models.Model):
                         actual[pid, index] if known_actual[index] else None
                         for index in range(count)
                     ],
-                    overrides[pid],
-                    tree,
-                    costs.get(pid),
                 )
-                rows.append(
-                    {
-                        "product": product,
-                        "values": values,
-                        "overrides": [
-                            {code for (p, code) in overrides[pid] if p == index}
-                            for index in range(count)
-                        ],
-                        "override_info": info[pid],
+                row = {
+                    "product": product,
+                    "values": compute_product(
+                        *inputs, overrides[pid], tree, costs.get(pid)
+                    ),
+                    "overrides": [
+                        {code for (p, code) in overrides[pid] if p == index}
+                        for index in range(count)
+                    ],
+                    "override_info": info[pid],
+                }
+                if with_computed:
+                    row["computed"] = {
+                        key: compute_product(
+                            *inputs,
+                            {k: v for k, v in overrides[pid].items() if k != key},
+                            tree,
+                            costs.get(pid),
+                        )[key[0]][key[1]]
+                        for key in overrides[pid]
                     }
-                )
+                rows.append(row)
             result.append({"category": category, "rows": rows})
         return result
 
@@ -721,6 +740,159 @@ class InventoryBalanceSheet(models.Model):
             ],
             "rows": rows,
         }
+
+    def _column_labels(self):
+        """Column code -> label in the user's language."""
+        return dict(
+            self.env["inventory.balance.sheet.column"]
+            ._fields["code"]
+            ._description_selection(self.env)
+        )
+
+    def get_grid_data(self, category_id=None, offset=0, limit=GRID_PAGE):
+        """The sheet's grid as the web client shows it: one tab per product
+        group, the rows of one tab a page at a time.  Only the columns the
+        user may see are in it (the value columns need Inventory Balance /
+        Administrator), and only the visible ones carry values.
+
+        :param category_id: the tab (a product group of the sheet) to read;
+            default (or a group that is no longer in the sheet) the first one
+        :param offset: skip that many products of the tab
+        :param limit: at most that many products (default 100, at most 500)
+        :return: dict with ``id``, ``name``, ``formula``, ``refresh_state``,
+            ``refreshed_at``, ``is_stale``, ``can_edit`` (the user may type
+            overrides and arrange the columns), ``columns`` (``[{"code",
+            "label", "visible"}]``, every column the user may see in the
+            sheet's order), ``periods`` (``[{"index", "label"}]``), ``tabs``
+            (``[{"id", "name", "count"}]``), ``tab`` (the group read, or
+            False when the sheet has no product), ``offset``, ``limit``,
+            ``total`` (products of the tab) and ``rows``: one dict per product
+            with ``product_id``, ``product``, ``values`` (per period, a dict
+            code -> number, error text such as ``#ERR``, or False when
+            unknown) and ``overrides`` (per period, a dict code -> ``{"user",
+            "date", "computed"}`` of the overridden cells: who, when (UTC)
+            and what the cell would be without its override).
+        """
+        self.ensure_one()
+        self.check_access("read")
+        limit = max(1, min(int(limit or GRID_PAGE), GRID_MAX_PAGE))
+        offset = max(0, int(offset or 0))
+        groups = self._products_by_group()
+        tab = next((g for g in groups if g[0].id == category_id), None) or (
+            groups[0] if groups else None
+        )
+        allowed = set(self._allowed_columns())
+        visible = self._visible_columns()
+        labels = self._column_labels()
+        rows = []
+        if tab:
+            page = tab[1][offset : offset + limit]
+            computed = self._compute_groups(groups=[(tab[0], page)], with_computed=True)
+            for row in computed[0]["rows"] if computed else []:
+                info = row["override_info"]
+                without = row["computed"]
+                rows.append(
+                    {
+                        "product_id": row["product"].id,
+                        "product": row["product"].display_name,
+                        "values": [
+                            {
+                                code: False
+                                if values.get(code) is None
+                                else values[code]
+                                for code in visible
+                            }
+                            for values in row["values"]
+                        ],
+                        "overrides": [
+                            {
+                                code: {
+                                    "user": info[index, code][0] or False,
+                                    "date": info[index, code][1] or False,
+                                    "computed": False
+                                    if without[index, code] is None
+                                    else without[index, code],
+                                }
+                                for code in sorted(codes)
+                                if code in visible
+                            }
+                            for index, codes in enumerate(row["overrides"])
+                        ],
+                    }
+                )
+        columns = self.column_ids.sorted(lambda c: (c.sequence, c.id))
+        return {
+            "id": self.id,
+            "name": self.name,
+            "formula": self.formula,
+            "refresh_state": self.refresh_state,
+            "refreshed_at": fields.Datetime.to_string(self.refreshed_at) or False,
+            "is_stale": self.is_stale,
+            "can_edit": self.has_access("write"),
+            "columns": [
+                {
+                    "code": column.code,
+                    "label": labels.get(column.code, column.code),
+                    "visible": column.code in visible,
+                }
+                for column in columns
+                if column.code in allowed
+            ],
+            "periods": [
+                {"index": index, "label": label}
+                for index, label in enumerate(self._period_labels())
+            ],
+            "tabs": [
+                {
+                    "id": category.id,
+                    "name": category.display_name,
+                    "count": len(products),
+                }
+                for category, products in groups
+            ],
+            "tab": tab[0].id if tab else False,
+            "offset": offset,
+            "limit": limit,
+            "total": len(tab[1]) if tab else 0,
+            "rows": rows,
+        }
+
+    def set_grid_columns(self, codes, visible_codes):
+        """Arrange the sheet's columns (for everyone who reads the sheet).
+
+        :param codes: codes of columns the user may see, in their new order;
+            they take the places those columns had, so the columns the user
+            may not see (or did not name) keep theirs
+        :param visible_codes: which of ``codes`` are shown; the others of
+            ``codes`` are hidden
+        :return: True
+        """
+        self.ensure_one()
+        self.check_access("write")
+        codes = list(codes or [])
+        allowed = set(self._allowed_columns())
+        columns = self.column_ids.sorted(lambda c: (c.sequence, c.id))
+        by_code = {column.code: column for column in columns}
+        unknown = [code for code in codes if code not in by_code]
+        if unknown:
+            raise UserError(
+                self.env._("Unknown column %(code)s.", code=", ".join(unknown))
+            )
+        if set(codes) - allowed or set(visible_codes or []) - set(codes):
+            raise AccessError(self.env._("You may not see or change this column."))
+        if len(set(codes)) != len(codes):
+            raise UserError(self.env._("A column appears once in a sheet."))
+        moved = iter(codes)
+        order = [
+            next(moved) if column.code in codes else column.code for column in columns
+        ]
+        shown = set(visible_codes or [])
+        for sequence, code in enumerate(order):
+            vals = {"sequence": sequence}
+            if code in codes:
+                vals["visible"] = code in shown
+            by_code[code].write(vals)
+        return True
 
     # ----------------------------------------------------------- exports
     def _export_payload(self):
@@ -827,76 +999,3 @@ class InventoryBalanceSheet(models.Model):
             base64.b64encode(buffer.getvalue()),
             "application/zip",
         )
-
-    # -------------------------------------------------------------- view
-    @api.depends(
-        "refreshed_at", "override_ids", "column_ids", "formula", "category_ids"
-    )
-    @api.depends_context("uid")
-    def _compute_sheet_html(self):
-        for sheet in self:
-            if not sheet.id or not sheet.category_ids:
-                sheet.sheet_html = False
-                continue
-            try:
-                sheet.sheet_html = sheet._render_html()
-            except ValidationError as error:
-                sheet.sheet_html = Markup("<p>%s</p>") % str(error)
-
-    def _render_html(self):
-        columns = self._visible_columns()
-        labels = self._period_labels()
-        parts = []
-        for group in self._compute_groups(limit=None):
-            parts.append(
-                Markup(
-                    '<details open="open" class="mb-3"><summary class="h4">%s</summary>'
-                )
-                % group["category"].display_name
-                + Markup(
-                    '<div class="table-responsive"><table class="table table-sm '
-                    'table-bordered o_inventory_balance_sheet"><thead><tr><th>%s</th>'
-                )
-                % self.env._("Product")
-            )
-            head = Markup("")
-            for label in labels:
-                for code in columns:
-                    head += Markup('<th class="text-end">%s<br/>%s</th>') % (
-                        label,
-                        self.env._(COLUMNS[code][0]),
-                    )
-            parts.append(head + Markup("</tr></thead><tbody>"))
-            for row in group["rows"][:HTML_ROWS]:
-                cells = Markup("<td>%s</td>") % row["product"].display_name
-                for index, values in enumerate(row["values"]):
-                    for code in columns:
-                        cells += self._html_cell(row, index, code, values.get(code))
-                parts.append(Markup("<tr>%s</tr>") % cells)
-            parts.append(Markup("</tbody></table></div>"))
-            if len(group["rows"]) > HTML_ROWS:
-                parts.append(
-                    Markup("<p>%s</p>")
-                    % self.env._(
-                        "%(shown)s of %(total)s products shown; export for all.",
-                        shown=HTML_ROWS,
-                        total=len(group["rows"]),
-                    )
-                )
-            parts.append(Markup("</details>"))
-        return Markup("").join(parts)
-
-    def _html_cell(self, row, index, code, value):
-        if value is None:
-            text = ""
-        elif isinstance(value, str):
-            text = value
-        else:
-            text = f"{value:,.2f}"
-        if code in row["overrides"][index]:
-            who, when = row["override_info"].get((index, code), ("", ""))
-            title = self.env._("Overridden by %(who)s on %(when)s", who=who, when=when)
-            return Markup(
-                '<td class="text-end bg-warning-subtle fw-bold" title="%s">%s</td>'
-            ) % (title, text)
-        return Markup('<td class="text-end">%s</td>') % escape(text)

@@ -9,7 +9,7 @@ import openpyxl
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..tools.sheet_columns import FULL_FORMULA
@@ -376,7 +376,19 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         override = sheet.override_ids
         self.assertEqual(override.user_id, self.planner)
         self.assertTrue(override.date)
-        self.assertIn("Overridden by", sheet.sheet_html)
+        grid = sheet.get_grid_data(category_id=self.group.id)
+        row = next(r for r in grid["rows"] if r["product_id"] == self.pa.id)
+        self.assertEqual(
+            row["overrides"][1],
+            {
+                "sales": {
+                    "user": self.planner.name,
+                    "date": fields.Datetime.to_string(override.date),
+                    "computed": 25,
+                }
+            },
+        )
+        self.assertEqual(row["values"][1]["sales"], 30)
         sheet.set_override(self.pa.id, 1, "sales", 31)
         self.assertEqual((override.value, override.user_id), (31, self.env.user))
         sheet.set_override(self.pa.id, 1, "sales", 30)
@@ -394,9 +406,19 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         sheet.set_override(self.pa.id, 0, "end", 1000)
         cells = self._cells(sheet.get_sheet_data())
         self.assertEqual(cells[self.pa.id, 1]["beginning"], 1000)
+        grid = sheet.get_grid_data()
+        row = next(r for r in grid["rows"] if r["product_id"] == self.pa.id)
+        self.assertEqual(row["values"][0]["end"], 1000)
+        self.assertEqual(row["values"][1]["beginning"], 1000)
+        self.assertEqual(row["overrides"][0]["end"]["computed"], 90)
+        self.assertEqual(row["overrides"][1]["sales"]["computed"], 25)
         sheet.set_override(self.pa.id, 0, "end", False)
         sheet.set_override(self.pa.id, 1, "sales", False)
         self.assertFalse(sheet.override_ids)
+        with self.assertRaises(UserError):  # another group's product
+            sheet.set_override(self.pc.id, 1, "sales", 1)
+        with self.assertRaises(UserError):
+            sheet.set_override(self.pa.id, 1, "bogus", 1)
 
     def test_columns_order_and_hidden(self):
         sheet = self._sheet()
@@ -411,6 +433,90 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
             [c["code"] for c in sheet.get_sheet_data()["columns"]],
             ["sales", "beginning", "end"],
         )
+
+    def test_grid_tabs_and_pages(self):
+        """One tab per product group (the most specific one), a page of one
+        tab at a time, the visible columns only."""
+        sheet = self._sheet(
+            category_ids=[Command.set((self.group | self.other_group).ids)]
+        )
+        sheet.refresh()
+        as_planner = sheet.with_user(self.planner)
+        grid = as_planner.get_grid_data()
+        self.assertEqual(
+            grid["tabs"],
+            [
+                {"id": self.group.id, "name": "Sheet goods", "count": 2},
+                {"id": self.other_group.id, "name": "Sheet others", "count": 1},
+            ],
+        )
+        self.assertEqual(grid["tab"], self.group.id)
+        self.assertTrue(grid["can_edit"])
+        self.assertEqual(
+            [c["code"] for c in grid["columns"] if c["visible"]],
+            ["beginning", "production", "sales", "end"],
+        )
+        self.assertEqual([p["index"] for p in grid["periods"]], [0, 1, 2])
+        self.assertEqual(
+            [r["product_id"] for r in grid["rows"]], [self.pa.id, self.pb.id]
+        )
+        data = self._cells(sheet.get_sheet_data())
+        for row in grid["rows"]:
+            self.assertEqual(len(row["values"]), 3)
+            for period, values in enumerate(row["values"]):
+                self.assertEqual(
+                    set(values), {"beginning", "production", "sales", "end"}
+                )
+                for code, value in values.items():
+                    self.assertEqual(value, data[row["product_id"], period][code])
+            self.assertEqual(row["overrides"], [{}, {}, {}])
+        page = as_planner.get_grid_data(category_id=self.group.id, offset=1, limit=1)
+        self.assertEqual((page["offset"], page["limit"], page["total"]), (1, 1, 2))
+        self.assertEqual([r["product_id"] for r in page["rows"]], [self.pb.id])
+        other = as_planner.get_grid_data(category_id=self.other_group.id)
+        self.assertEqual(other["tab"], self.other_group.id)
+        self.assertEqual([r["product_id"] for r in other["rows"]], [self.pc.id])
+        self.assertEqual(other["rows"][0]["values"][0]["sales"], 9)
+        # A group no longer in the sheet: the first tab; a page past the end:
+        # no row.
+        self.assertEqual(as_planner.get_grid_data(category_id=-1)["tab"], self.group.id)
+        self.assertFalse(as_planner.get_grid_data(offset=5)["rows"])
+        self.assertEqual(as_planner.get_grid_data(limit=10**6)["limit"], 500)
+
+    def test_grid_columns(self):
+        """Columns arranged from the grid: moved into the places of the
+        columns the user may see, hidden or shown; the value columns neither
+        listed to a planner nor moved by one."""
+        sheet = self._sheet()
+        self._show_all(sheet)
+        as_planner = sheet.with_user(self.planner)
+        codes = [c["code"] for c in as_planner.get_grid_data()["columns"]]
+        self.assertNotIn("unit_cost", codes)
+        self.assertEqual(codes[:3], ["beginning", "receipts", "production"])
+        order = ["sales", "beginning"] + [
+            c for c in codes if c not in ("sales", "beginning")
+        ]
+        visible = [c for c in order if c not in ("receipts", "scrap")]
+        self.assertTrue(as_planner.set_grid_columns(order, visible))
+        grid = as_planner.get_grid_data()
+        self.assertEqual([c["code"] for c in grid["columns"]], order)
+        self.assertEqual([c["code"] for c in grid["columns"] if c["visible"]], visible)
+        self.assertNotIn("scrap", grid["rows"][0]["values"][0])
+        as_boss = sheet.with_user(self.boss).get_grid_data()
+        self.assertEqual(
+            [c["code"] for c in as_boss["columns"]],
+            order + ["unit_cost", "end_value"],
+        )
+        self.assertEqual(sheet._visible_columns(), visible + ["unit_cost", "end_value"])
+        with self.assertRaises(UserError):
+            as_planner.set_grid_columns(["bogus"], [])
+        with self.assertRaises(AccessError):
+            as_planner.set_grid_columns(["sales"], ["beginning"])
+        sheet.with_user(self.boss).set_grid_columns(["end_value", "sales"], ["sales"])
+        codes = [c.code for c in sheet.column_ids.sorted("sequence")]
+        self.assertEqual(codes.index("end_value"), 0)
+        self.assertEqual(codes.index("sales"), len(codes) - 1)
+        self.assertNotIn("end_value", sheet._visible_columns())
 
     def test_formula_refused(self):
         sheet = self._sheet()
@@ -440,7 +546,10 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         cells = self._cells(sheet.get_sheet_data())
         self.assertEqual(cells[self.pb.id, 0]["end"], "#DIV/0")
         self.assertEqual(cells[self.pb.id, 1]["beginning"], "#DIV/0")
-        self.assertTrue(sheet.sheet_html)
+        grid = sheet.get_grid_data()
+        row = next(r for r in grid["rows"] if r["product_id"] == self.pb.id)
+        self.assertEqual(row["values"][0]["end"], "#DIV/0")
+        self.assertEqual(row["values"][1]["beginning"], "#DIV/0")
 
     # ------------------------------------------------------------ roles
     def test_plain_user_gets_no_value_columns(self):
@@ -457,7 +566,20 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         for row in data["rows"]:
             self.assertNotIn("end_value", row)
             self.assertNotIn("unit_cost", row)
-        self.assertNotIn("End value", as_planner.sheet_html)
+        grid = as_planner.get_grid_data()
+        self.assertFalse(
+            {c["code"] for c in grid["columns"]} & {"unit_cost", "end_value"}
+        )
+        for row in grid["rows"]:
+            for values, overrides in zip(row["values"], row["overrides"], strict=True):
+                self.assertFalse(set(values) & {"unit_cost", "end_value"})
+                self.assertNotIn("unit_cost", overrides)
+        as_boss = sheet.with_user(self.boss).get_grid_data()
+        row = next(r for r in as_boss["rows"] if r["product_id"] == self.pa.id)
+        self.assertEqual(row["values"][0]["unit_cost"], 9)
+        self.assertIn("unit_cost", row["overrides"][0])
+        with self.assertRaises(AccessError):
+            as_planner.set_grid_columns(["end_value"], ["end_value"])
         with self.assertRaises(AccessError):
             as_planner.set_override(self.pa.id, 0, "end_value", 1)
         self.assertFalse(
