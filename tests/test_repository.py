@@ -64,3 +64,22 @@ def test_gitignore_keeps_local_state_out():
         ignored = f.read().split()
     for entry in (".venv/", "/.odoo/", "/var/"):
         assert entry in ignored, f".gitignore lacks {entry}"
+
+
+def test_no_merge_conflict_markers():
+    """A merge left unresolved must not be committed (a benchmark table once
+    was, markers and all)."""
+    markers = tuple(m * 7 for m in ("<", "=", ">"))
+    found = []
+    for path in repository_files():
+        try:
+            with open(os.path.join(REPO, path), encoding="utf-8") as stream:
+                for number, line in enumerate(stream, 1):
+                    stripped = line.rstrip("\n")
+                    if stripped.startswith(markers) and (
+                        stripped in markers or stripped[7:8] == " "
+                    ):
+                        found.append(f"{path}:{number}")
+        except (UnicodeDecodeError, OSError):
+            continue
+    assert not found, f"merge conflict markers in {found}"
