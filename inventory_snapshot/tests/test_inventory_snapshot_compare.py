@@ -97,6 +97,53 @@ class TestInventorySnapshotCompare(SnapshotScenarioMixin, TransactionCase):
         self.assertEqual(rows[self.p_change.id]["quantities"], [15.0, 18.0])
         self.assertEqual(rows[self.p_appear.id]["status"], "same")
 
+    def test_decimal_quantities_compare_without_float_residue(self):
+        """Quantities are summed in float8: 0.1 + 0.2 must still equal 0.3,
+        and a change of exactly the threshold must pass it."""
+        Product = self.env["product.product"]
+        p_sum = Product.create({"name": "Residue sum", "is_storable": True})
+        p_step = Product.create({"name": "Residue step", "is_storable": True})
+        # Written by SQL (snapshot lines are immutable through the ORM).
+        self.env.flush_all()
+        for snapshot, product, on_hand, in_transit in (
+            (self.snap_a, p_sum, 0.1, 0.2),
+            (self.snap_b, p_sum, 0.3, 0.0),
+            (self.snap_a, p_step, 0.1, 0.0),
+            (self.snap_b, p_step, 0.3, 0.0),
+        ):
+            self.env.cr.execute(
+                "INSERT INTO inventory_snapshot_line "
+                "(snapshot_id, company_id, product_id, location_id, on_hand, "
+                "in_transit) VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    snapshot.id,
+                    snapshot.company_id.id,
+                    product.id,
+                    self.stock.id,
+                    on_hand,
+                    in_transit,
+                ],
+            )
+        result = self.Snapshot.compare_snapshots([self.snap_a.id, self.snap_b.id])
+        rows = self._rows_by_product(result)
+        same = rows[p_sum.id]
+        self.assertEqual(same["status"], "same")
+        self.assertEqual((same["change"], same["max_change"]), (0.0, 0.0))
+        self.assertEqual(same["quantities"], [0.3, 0.3])
+        step = rows[p_step.id]
+        self.assertEqual(step["status"], "changed")
+        self.assertEqual((step["change"], step["changes"]), (0.2, [0.2]))
+        self.assertEqual(step["change_percent"], 200.0)
+        result = self.Snapshot.compare_snapshots(
+            [self.snap_a.id, self.snap_b.id], threshold=0.2
+        )
+        self.assertIn(p_step.id, self._rows_by_product(result))
+        self.assertNotIn(p_sum.id, self._rows_by_product(result))
+        result = self.Snapshot.compare_snapshots(
+            [self.snap_a.id, self.snap_b.id], only_changes=True
+        )
+        self.assertNotIn(p_sum.id, self._rows_by_product(result))
+
     def test_now_column_is_the_live_stock(self):
         """The column "now" equals a snapshot of now taken at the same time."""
         snap_now = self.Snapshot.browse(
