@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Closing an inventory month at scale, against the closing balances computed
+the obvious ORM way.
+
+    python3 benchmarks/bench_period_close.py --scale 1m [--scale 10m]
+
+Needs ``inventory_period_end`` installed on the generated database of each
+scale (``inventory_bench_<scale>``) and the monthly checkpoints that
+``bench_ledger_engine.py`` builds.  In one transaction rolled back at the end
+(the database is left as it was):
+
+1. the closing checkpoint of the last full month is dropped, so that the close
+   builds it incrementally from the month before, as it does in real life;
+2. a clean report-only balance run at the month's end is recorded when the
+   period close asks for one (its time is ``bench_balance_run.py``'s subject);
+3. ``action_close`` of that month is timed: closing checkpoint, closing
+   snapshot, stock lock date, pruning;
+4. the closing balances per product, location and lot are computed the obvious
+   ORM way (``_read_group`` of the done move lines in and out of the internal
+   locations up to the month's end), and compared with the checkpoint.
+
+Times and the ratio are printed and appended to ``benchmarks/results.jsonl``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _odoo  # noqa: E402
+from generate import ensure_generated  # noqa: E402
+from scales import SCALES  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.jsonl"
+
+
+def last_month_end(moment):
+    first = datetime.datetime(moment.year, moment.month, 1)
+    return first - datetime.timedelta(seconds=1)
+
+
+def orm_closing_balances(env, moment, company):
+    """Balances at ``moment`` per (product, location, lot), the ORM way."""
+    MoveLine = env["stock.move.line"]
+    base = [
+        ("state", "=", "done"),
+        ("date", "<=", moment),
+        ("company_id", "=", company.id),
+    ]
+    balances = defaultdict(float)
+    for side, sign in (("location_dest_id", 1), ("location_id", -1)):
+        for product, location, lot, quantity in MoveLine._read_group(
+            [*base, (f"{side}.usage", "in", ("internal", "transit"))],
+            ["product_id", side, "lot_id"],
+            ["quantity_product_uom:sum"],
+        ):
+            balances[product.id, location.id, lot.id or False] += sign * quantity
+    return {key: round(q, 6) for key, q in balances.items() if abs(q) > 1e-9}
+
+
+def bench(scale):
+    database = ensure_generated(scale)
+    with _odoo.environment(database) as env:
+        if "inventory.period" not in env:
+            raise SystemExit(
+                f"error: install inventory_period_end on {database} first "
+                f"(python3 -m odoo -d {database} -i inventory_period_end "
+                "--stop-after-init)"
+            )
+        env.cr.execute("ANALYZE")
+        company = env.company
+        env.cr.execute("SELECT MAX(date) FROM stock_move_line WHERE state = 'done'")
+        moment = last_month_end(env.cr.fetchone()[0])
+        Checkpoint = env["inventory.ledger.checkpoint"]
+        previous = Checkpoint.search(
+            [
+                ("company_id", "=", company.id),
+                ("moment", "<", moment),
+                ("state", "=", "valid"),
+            ],
+            order="moment desc",
+            limit=1,
+        )
+        if not previous:
+            raise SystemExit(
+                "error: no earlier checkpoint; run bench_ledger_engine.py first"
+            )
+        env.cr.execute("SELECT COUNT(*) FROM stock_move_line WHERE state = 'done'")
+        lines = env.cr.fetchone()[0]
+        env.cr.execute(
+            "SELECT COUNT(*) FROM stock_move_line WHERE state = 'done' "
+            "AND date > %s AND date <= %s",
+            [previous.moment, moment],
+        )
+        month_lines = env.cr.fetchone()[0]
+        try:
+            Checkpoint.search(
+                [("company_id", "=", company.id), ("moment", ">=", moment)]
+            ).unlink()
+            Period = env["inventory.period"]
+            Period.search([("company_id", "=", company.id)]).filtered(
+                lambda p: p.state == "open"
+            ).unlink()
+            if Period.search_count([("company_id", "=", company.id)]):
+                raise SystemExit(f"error: {database} has closed periods already")
+            period = Period.create(
+                {
+                    "name": f"{moment:%Y-%m}",
+                    "company_id": company.id,
+                    "date_from": moment.date().replace(day=1),
+                    "date_to": moment.date(),
+                }
+            )
+            run_s = None
+            if "inventory.balance.run" in env:
+                started = time.perf_counter()
+                run = env["inventory.balance.run"].create(
+                    {"company_id": company.id, "date": moment, "mode": "report"}
+                )
+                run.action_run()
+                run_s = time.perf_counter() - started
+            env.flush_all()
+            started = time.perf_counter()
+            period.action_close()
+            env.flush_all()
+            close_s = time.perf_counter() - started
+            checkpoint = period.checkpoint_id
+            snapshot = period.snapshot_id
+            started = time.perf_counter()
+            naive = orm_closing_balances(env, moment, company)
+            naive_s = time.perf_counter() - started
+            env.cr.execute(
+                "SELECT product_id, location_id, lot_id, SUM(quantity) "
+                "FROM inventory_ledger_checkpoint_line WHERE checkpoint_id = %s "
+                "GROUP BY product_id, location_id, lot_id",
+                [checkpoint.id],
+            )
+            stored = {
+                (p, loc, lot or False): round(float(q), 6)
+                for p, loc, lot, q in env.cr.fetchall()
+                if abs(q) > 1e-9
+            }
+            if stored != naive:
+                raise SystemExit(
+                    f"error: the closing checkpoint and the ORM disagree on "
+                    f"{len(set(stored.items()) ^ set(naive.items()))} balances"
+                )
+            row = {
+                "benchmark": "period_close",
+                "date": datetime.date.today().isoformat(),
+                "cores": os.cpu_count(),
+                "scale": scale,
+                "move_lines": lines,
+                "month_lines": month_lines,
+                "moment": str(moment),
+                "balances": checkpoint.line_count,
+                "snapshot_lines": snapshot.line_count,
+                "balance_run_s": round(run_s, 3) if run_s is not None else None,
+                "close_s": round(close_s, 3),
+                "orm_closing_balances_s": round(naive_s, 3),
+                "ratio": round(naive_s / close_s, 1),
+            }
+            print(
+                f"{scale:>5}: {lines:,} lines ({month_lines:,} in the month), "
+                f"close of {moment:%Y-%m}: {close_s:.3f} s "
+                f"({checkpoint.line_count:,} balances, snapshot of "
+                f"{snapshot.line_count:,} lines); closing balances the ORM way "
+                f"{naive_s:.3f} s, ratio {naive_s / close_s:.1f}x, identical"
+                + (f"; report-only balance run {run_s:.3f} s" if run_s else ""),
+                flush=True,
+            )
+        finally:
+            env.cr.rollback()
+        with RESULTS.open("a") as stream:
+            stream.write(json.dumps(row) + "\n")
+        return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", action="append", choices=sorted(SCALES))
+    args = parser.parse_args(argv)
+    for scale in args.scale or ["1m"]:
+        bench(scale)
+
+
+if __name__ == "__main__":
+    main()
