@@ -12,7 +12,9 @@ class StockMove(models.Model):
     def _check_stock_lock_date(self, new_date=None):
         """Refuse done moves dated (or to be dated ``new_date``) on or before
         their company's stock lock date, and their lines likewise."""
-        done = self.filtered(lambda move: move.state == "done")
+        done = self.filtered(
+            lambda move: move.state == "done" and move.company_id.sudo().stock_lock_date
+        )
         if not done or self.env.user.has_group(
             "inventory_period_end.group_stock_lock_bypass"
         ):

@@ -15,7 +15,9 @@ class StockMoveLine(models.Model):
         """Refuse done lines dated (or to be dated ``new_date``) on or before
         their company's stock lock date, outside the group allowed to post in
         closed periods."""
-        done = self.filtered(lambda line: line.state == "done")
+        done = self.filtered(
+            lambda line: line.state == "done" and line.company_id.sudo().stock_lock_date
+        )
         if not done or self.env.user.has_group(
             "inventory_period_end.group_stock_lock_bypass"
         ):
