@@ -243,35 +243,40 @@ class InventorySnapshotCompare(models.TransientModel):
             )
         n = len(column_ids)
         q = [SQL.identifier(f"q{i}") for i in range(n)]
-        # Summed and compared in float8 (numeric is several times slower on
-        # hundreds of thousands of keys), rounded to 6 decimals in float8; the
-        # rows returned are cast to numeric, which drops any float residue.
+
+        # Summed, compared and returned in float8 rounded to 6 decimals (2 for
+        # percents): numeric is several times slower on hundreds of thousands
+        # of keys, in the statement and in Python, where Odoo reads numeric
+        # through a Python function.
+        def rounded(expression, decimals=6):
+            scale = SQL("%s::float8", 10**decimals)
+            return SQL("ROUND((%s) * %s) / %s", expression, scale, scale)
+
         sums = SQL(", ").join(
             SQL(
-                "ROUND(COALESCE(SUM(d.qty) FILTER (WHERE d.col = %s), 0) "
-                "* 1e6::float8) / 1e6::float8 AS %s",
-                cid,
+                "%s AS %s",
+                rounded(SQL("COALESCE(SUM(d.qty) FILTER (WHERE d.col = %s), 0)", cid)),
                 q[i],
             )
             for i, cid in enumerate(column_ids)
         )
-        steps = [
-            SQL("ROUND((%s - %s)::numeric, 6)", q[i], q[i - 1]) for i in range(1, n)
-        ]
-        percents = [
-            SQL(
-                "CASE WHEN %s <> 0 "
-                "THEN ROUND(((%s - %s) * 100 / ABS(%s))::numeric, 2) END",
-                q[i - 1],
-                q[i],
-                q[i - 1],
-                q[i - 1],
+
+        def percent(old, new):
+            return SQL(
+                "CASE WHEN %s <> 0 THEN %s END",
+                old,
+                rounded(SQL("(%s - %s) * 100 / ABS(%s)", new, old, old), 2),
             )
-            for i in range(1, n)
-        ]
-        max_change = SQL(
-            "ROUND(GREATEST(%s) * 1e6::float8) / 1e6::float8",
-            SQL(", ").join(SQL("ABS(%s - %s)", q[i], q[i - 1]) for i in range(1, n)),
+
+        steps = [rounded(SQL("%s - %s", q[i], q[i - 1])) for i in range(1, n)]
+        percents = [percent(q[i - 1], q[i]) for i in range(1, n)]
+        max_change = rounded(
+            SQL(
+                "GREATEST(%s)",
+                SQL(", ").join(
+                    SQL("ABS(%s - %s)", q[i], q[i - 1]) for i in range(1, n)
+                ),
+            )
         )
         first, last = q[0], q[-1]
         filters = [SQL("(%s)", SQL(" OR ").join(SQL("%s <> 0", qi) for qi in q))]
@@ -315,21 +320,19 @@ class InventorySnapshotCompare(models.TransientModel):
         # page), from the quantities of each column.
         details = SQL(
             """
-            ARRAY[%(quantities)s]::numeric[] AS quantities,
-            ARRAY[%(steps)s]::numeric[] AS changes,
-            ARRAY[%(percents)s]::numeric[] AS change_percents,
-            ROUND((%(last)s - %(first)s)::numeric, 6) AS change,
-            CASE WHEN %(first)s <> 0
-                 THEN ROUND(((%(last)s - %(first)s) * 100 / ABS(%(first)s))::numeric, 2)
-            END AS change_percent,
-            c.max_change::numeric AS max_change, c.status,
+            ARRAY[%(quantities)s]::float8[] AS quantities,
+            ARRAY[%(steps)s]::float8[] AS changes,
+            ARRAY[%(percents)s]::float8[] AS change_percents,
+            %(change)s AS change,
+            %(change_percent)s AS change_percent,
+            c.max_change, c.status,
             %(trail)s AS trail
             """,
             quantities=SQL(", ").join(q),
             steps=SQL(", ").join(steps),
             percents=SQL(", ").join(percents),
-            first=first,
-            last=last,
+            change=rounded(SQL("%s - %s", last, first)),
+            change_percent=percent(first, last),
             trail=SQL(
                 "concat_ws(' → ', %s)",
                 SQL(", ").join(SQL("trim_scale(%s::numeric)::text", qi) for qi in q),
@@ -407,7 +410,7 @@ class InventorySnapshotCompare(models.TransientModel):
                 offset=page[1],
                 rows=rows,
                 totals=SQL(", ").join(
-                    SQL("ROUND(COALESCE(SUM(%s), 0)::numeric, 6)", qi) for qi in q
+                    rounded(SQL("COALESCE(SUM(%s), 0)", qi)) for qi in q
                 ),
             )
         else:
