@@ -1,2 +1,3 @@
 from . import test_inventory_period
 from . import test_inventory_period_close
+from . import test_inventory_ageing
