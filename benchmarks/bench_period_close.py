@@ -3,6 +3,7 @@
 the obvious ORM way.
 
     python3 benchmarks/bench_period_close.py --scale 1m [--scale 10m]
+    python3 benchmarks/bench_period_close.py --database <copy of a generated database>
 
 Needs ``inventory_period_end`` installed on the generated database of each
 scale (``inventory_bench_<scale>``) and the monthly checkpoints that
@@ -64,8 +65,7 @@ def orm_closing_balances(env, moment, company):
     return {key: round(q, 6) for key, q in balances.items() if abs(q) > 1e-9}
 
 
-def bench(scale):
-    database = ensure_generated(scale)
+def bench(database, scale):
     with _odoo.environment(database) as env:
         if "inventory.period" not in env:
             raise SystemExit(
@@ -185,9 +185,12 @@ def bench(scale):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
+    parser.add_argument("--database", action="append")
     args = parser.parse_args(argv)
-    for scale in args.scale or ["1m"]:
-        bench(scale)
+    for database in args.database or []:
+        bench(database, database)
+    for scale in args.scale or ([] if args.database else ["1m"]):
+        bench(ensure_generated(scale), scale)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, time, timedelta
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -21,11 +23,17 @@ class InventoryAgeing(models.AbstractModel):
     _description = "Aged Inventory Engine"
 
     @api.model
-    def _layers_sql(self, at, company_ids, warehouse_ids=None, product_ids=None):
+    def _layers_sql(
+        self, at, company_ids, warehouse_ids=None, product_ids=None, since=None
+    ):
         """Rows ``(product_id, warehouse_id, lot_id, company_id, incoming_date,
         quantity, line_id)``: the layers of each positive or negative on-hand balance at
         ``at``; per balance they add up to its on-hand quantity.  ``line_id``
-        is the incoming move line (NULL for the unexplained rest)."""
+        is the incoming move line (NULL for the unexplained rest).
+
+        With ``since``, only the incoming lines from that moment on are read:
+        what they do not explain came in earlier (or is unexplained), which is
+        all one to buckets whose last one starts before ``since``."""
         ledger = self.env["inventory.ledger"]
         where = [
             SQL("loc.usage = 'internal'"),
@@ -52,14 +60,14 @@ class InventoryAgeing(models.AbstractModel):
                           s.company_id
                 HAVING ABS(SUM(b.quantity)) > 1e-9
             ),
-            incoming AS (
+            incoming AS MATERIALIZED (
                 SELECT ml.id, ml.product_id, dst.warehouse_key,
                        COALESCE(ml.lot_id, 0) AS lot_key, ml.date,
                        ml.quantity_product_uom::float8 AS quantity
                   FROM stock_move_line ml
                   JOIN ageing_scope dst ON dst.id = ml.location_dest_id
                   LEFT JOIN ageing_scope src ON src.id = ml.location_id
-                 WHERE ml.state = 'done' AND ml.date <= %(at)s
+                 WHERE ml.state = 'done' AND ml.date <= %(at)s %(since)s
                    AND (src.id IS NULL OR src.warehouse_key <> dst.warehouse_key)
             ),
             layers AS (
@@ -102,6 +110,7 @@ class InventoryAgeing(models.AbstractModel):
             where=SQL(" AND ").join(where),
             balances=balances,
             at=at,
+            since=SQL("AND ml.date >= %s", since) if since else SQL(),
         )
 
     @api.model
@@ -178,7 +187,14 @@ class InventoryAgeing(models.AbstractModel):
         if not company_ids:
             return result
         self.env.flush_all()
-        layers = self._layers_sql(at, company_ids, warehouse_ids, product_ids)
+        # Stock older than the start of the last (open) bucket is in it,
+        # whatever its date: only the younger incoming lines are read.
+        start_of_last = datetime.combine(
+            at.date() - timedelta(days=buckets[-1].days_from - 1), time.min
+        )
+        layers = self._layers_sql(
+            at, company_ids, warehouse_ids, product_ids, since=start_of_last
+        )
         bucket = self._bucket_case_sql(at, buckets, SQL("l.incoming_date"))
         cost = self._cost_sql(SQL("l.company_id"))
         query = SQL(
@@ -195,7 +211,9 @@ class InventoryAgeing(models.AbstractModel):
             layers=layers,
             cost=cost,
         )
-        with ledger._aggregation_settings():
+        with ledger._aggregation_settings(
+            balances=self._from_checkpoint(at, company_ids), hash_joins=True
+        ):
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
         rows = {}
@@ -217,6 +235,13 @@ class InventoryAgeing(models.AbstractModel):
             row["on_hand"] = round(row["on_hand"] + quantity, 6)
         result["rows"] = list(rows.values())
         return result
+
+    @api.model
+    def _from_checkpoint(self, at, company_ids):
+        method, _checkpoints = self.env["inventory.ledger"]._resolve_method(
+            at, company_ids
+        )
+        return method == "checkpoint"
 
     @api.model
     def _cost_sql(self, company_sql):

@@ -56,10 +56,9 @@ class InventoryAgeingReport(models.Model):
     )
 
     def _ledger_from_checkpoint(self):
-        method, _checkpoints = self.env["inventory.ledger"]._resolve_method(
+        return self.env["inventory.ageing"]._from_checkpoint(
             self._report_moment(), self.env.companies.ids
         )
-        return method == "checkpoint"
 
     @api.model
     def _report_moment(self):

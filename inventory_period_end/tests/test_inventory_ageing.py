@@ -154,6 +154,33 @@ class TestInventoryAgeing(LedgerScenarioMixin, TransactionCase):
             found = rows[key]["quantities"] if key in rows else [0.0] * 5
             self.assertEqual(found, expected, f"{days} days ago")
 
+    def test_year_boundary_of_the_last_bucket(self):
+        """Only incoming lines younger than the last bucket are read: a layer
+        365 days old is still in 181-365 days, one of 366 days is over."""
+        edge = self.env["product.product"].create(
+            {"name": "Aged edge", "is_storable": True}
+        )
+        self._move(edge, self.supplier, self.stock, 2, self._days_ago(366))
+        self._move(edge, self.supplier, self.stock, 3, self._days_ago(365))
+        self._move(edge, self.supplier, self.stock, 4, self._days_ago(30))
+        self._move(edge, self.supplier, self.stock, 5, self._days_ago(31))
+        rows, _result = self._rows(product_ids=edge.ids)
+        self.assertEqual(
+            rows[edge.id, self.warehouse.id, False]["quantities"], [4, 5, 0, 3, 2]
+        )
+        report = self.env["inventory.ageing.report"].search(
+            [("product_id", "=", edge.id)]
+        )
+        self.assertEqual(
+            sorted((r.age_days, r.bucket_id.name) for r in report),
+            [
+                (30, "0-30 days"),
+                (31, "31-90 days"),
+                (365, "181-365 days"),
+                (366, "Over 365 days"),
+            ],
+        )
+
     def test_report_rows_and_slow_movers(self):
         Report = self.env["inventory.ageing.report"]
         domain = [("product_id", "=", self.p.id)]
