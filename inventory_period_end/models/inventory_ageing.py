@@ -24,12 +24,21 @@ class InventoryAgeing(models.AbstractModel):
 
     @api.model
     def _layers_sql(
-        self, at, company_ids, warehouse_ids=None, product_ids=None, since=None
+        self,
+        at,
+        company_ids,
+        warehouse_ids=None,
+        product_ids=None,
+        since=None,
+        with_lines=False,
     ):
         """Rows ``(product_id, warehouse_id, lot_id, company_id, incoming_date,
         quantity, line_id)``: the layers of each positive or negative on-hand balance at
         ``at``; per balance they add up to its on-hand quantity.  ``line_id``
-        is the incoming move line (NULL for the unexplained rest).
+        is the incoming move line (NULL for the unexplained rest), with
+        ``with_lines`` only: without, the lines are read from the ledger's
+        covering index alone, and lines of the same moment are taken in any
+        order (their layers have the same date, so the same age).
 
         With ``since``, only the incoming lines from that moment on are read:
         what they do not explain came in earlier (or is unexplained), which is
@@ -61,7 +70,7 @@ class InventoryAgeing(models.AbstractModel):
                 HAVING ABS(SUM(b.quantity)) > 1e-9
             ),
             incoming AS MATERIALIZED (
-                SELECT ml.id, ml.product_id, dst.warehouse_key,
+                SELECT %(line_id)s AS id, ml.product_id, dst.warehouse_key,
                        COALESCE(ml.lot_id, 0) AS lot_key, ml.date,
                        ml.quantity_product_uom::float8 AS quantity
                   FROM stock_move_line ml
@@ -75,7 +84,7 @@ class InventoryAgeing(models.AbstractModel):
                        o.quantity AS on_hand, i.id AS line_id, i.date, i.quantity,
                        SUM(i.quantity) OVER (
                            PARTITION BY o.product_id, o.warehouse_key, o.lot_key
-                           ORDER BY i.date DESC, i.id DESC
+                           ORDER BY i.date DESC %(line_order)s
                            ROWS UNBOUNDED PRECEDING
                        ) AS newer_and_this
                   FROM on_hand o
@@ -111,6 +120,8 @@ class InventoryAgeing(models.AbstractModel):
             balances=balances,
             at=at,
             since=SQL("AND ml.date >= %s", since) if since else SQL(),
+            line_id=SQL("ml.id") if with_lines else SQL("NULL::int"),
+            line_order=SQL(", i.id DESC") if with_lines else SQL(),
         )
 
     @api.model
@@ -196,23 +207,26 @@ class InventoryAgeing(models.AbstractModel):
             at, company_ids, warehouse_ids, product_ids, since=start_of_last
         )
         bucket = self._bucket_case_sql(at, buckets, SQL("l.incoming_date"))
-        cost = self._cost_sql(SQL("l.company_id"))
         query = SQL(
             """
-            SELECT l.product_id, l.warehouse_id, l.lot_id, %(bucket)s AS bucket,
-                   SUM(l.quantity) AS quantity,
-                   SUM(l.quantity * %(cost)s) AS value
-              FROM (%(layers)s) l
-              LEFT JOIN product_product pp ON pp.id = l.product_id
-             GROUP BY l.product_id, l.warehouse_id, l.lot_id, 4
-             ORDER BY l.product_id, l.warehouse_id, l.lot_id
+            SELECT g.product_id, g.warehouse_id, g.lot_id, g.bucket, g.quantity,
+                   g.quantity * %(cost)s AS value
+              FROM (
+                SELECT l.product_id, l.warehouse_id, l.lot_id, l.company_id,
+                       %(bucket)s AS bucket, SUM(l.quantity) AS quantity
+                  FROM (%(layers)s) l
+                 GROUP BY l.product_id, l.warehouse_id, l.lot_id, l.company_id, 5
+              ) g
+              LEFT JOIN product_product pp ON pp.id = g.product_id
             """,
             bucket=bucket,
             layers=layers,
-            cost=cost,
+            cost=self._cost_sql(SQL("g.company_id")),
         )
         with ledger._aggregation_settings(
-            balances=self._from_checkpoint(at, company_ids), hash_joins=True
+            balances=False,  # the layers are grouped by hashing
+            hash_joins=True,
+            work_mem="256MB",  # sorts a million incoming lines in memory
         ):
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
@@ -233,7 +247,10 @@ class InventoryAgeing(models.AbstractModel):
             row["quantities"][index] = round(quantity, 6)
             row["values"][index] = round(float(value), 2)
             row["on_hand"] = round(row["on_hand"] + quantity, 6)
-        result["rows"] = list(rows.values())
+        result["rows"] = [
+            rows[key]
+            for key in sorted(rows, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
+        ]
         return result
 
     @api.model

@@ -98,6 +98,6 @@ class InventoryAgeingReport(models.Model):
             bucket_index=bucket_index,
             at=at,
             cost=Ageing._cost_sql(SQL("l.company_id")),
-            layers=Ageing._layers_sql(at, company_ids),
+            layers=Ageing._layers_sql(at, company_ids, with_lines=True),
             outgoing=Ageing._last_outgoing_sql(at, company_ids),
         )
