@@ -233,7 +233,7 @@ class InventorySnapshot(models.Model):
             and ledger._resolve_method(self.moment, [self.company_id.id])[0]
             == "checkpoint"
         )
-        with ledger._aggregation_settings(balances=from_checkpoint):
+        with ledger._aggregation_settings(balances=from_checkpoint, hash_joins=True):
             # Every id comes from existing rows read in the same statement.
             skipped = ledger._skip_foreign_key_checks()
             cr.execute(

@@ -16,14 +16,15 @@ class InventorySnapshotLine(models.Model):
     _order = "snapshot_id, product_id, location_id, lot_id"
     _log_access = False
 
+    # Looked up through the unique (snapshot, product, location, lot) index;
+    # one index less to maintain for each of a snapshot's lines.
     snapshot_id = fields.Many2one(
         "inventory.snapshot",
         required=True,
         ondelete="cascade",
-        index=True,
         readonly=True,
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     moment = fields.Datetime(readonly=True)
     product_id = fields.Many2one("product.product", readonly=True, ondelete="restrict")
     categ_id = fields.Many2one("product.category", string="Category", readonly=True)
@@ -46,6 +47,15 @@ class InventorySnapshotLine(models.Model):
         "(snapshot_id, product_id, location_id, COALESCE(lot_id, 0))",
         "A snapshot holds one line per product, location and lot.",
     )
+
+    def init(self):
+        res = super().init()
+        # Indexes of earlier versions (19.0.1.x) that only cost at insert time.
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS inventory_snapshot_line__snapshot_id_index, "
+            "inventory_snapshot_line__company_id_index"
+        )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):  # pylint: disable=method-required-super
