@@ -69,8 +69,8 @@ def as_map(rows, keys):
     return {tuple(row[k] for k in keys): round(row["quantity"], 6) for row in rows}
 
 
-def bench(scale, runs):
-    database = ensure_generated(scale)
+def bench(scale, runs, database=None):
+    database = database or ensure_generated(scale)
     with _odoo.environment(database) as env:
         env.cr.execute("ANALYZE")
         count, last_build = ensure_checkpoints(env)
@@ -227,9 +227,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--database",
+        help="a copy of the scale's generated database (one --scale) to use instead",
+    )
     args = parser.parse_args(argv)
-    for scale in args.scale or ["100k", "1m"]:
-        bench(scale, args.runs)
+    scales = args.scale or ["100k", "1m"]
+    if args.database and len(scales) != 1:
+        parser.error("--database goes with exactly one --scale")
+    for scale in scales:
+        bench(scale, args.runs, args.database)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Snapshots at scale, each against the obvious ORM way, in the same run.
 
-    python3 benchmarks/bench_snapshot.py [--scale 10m]
+    python3 benchmarks/bench_snapshot.py [--scale 10m] [--database <copy>]
 
 On the generated database of the scale (with inventory_snapshot installed):
 
@@ -68,8 +68,8 @@ def xlsx_child(database, snapshot_id):
     print(json.dumps({"seconds": seconds, "bytes": size, "peak_rss_kb": peak_kb}))
 
 
-def bench(scale):
-    database = ensure_generated(scale)
+def bench(scale, database=None):
+    database = database or ensure_generated(scale)
     with _odoo.environment(database) as env:
         Snapshot = env["inventory.snapshot"]
         env.cr.execute("SELECT MIN(date), MAX(date) FROM stock_move_line")
@@ -224,8 +224,11 @@ def main(argv=None):
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="10m", choices=sorted(SCALES))
+    parser.add_argument(
+        "--database", help="a copy of the scale's generated database to use instead"
+    )
     args = parser.parse_args(argv)
-    bench(args.scale)
+    bench(args.scale, args.database)
 
 
 if __name__ == "__main__":
