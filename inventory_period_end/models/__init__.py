@@ -1,1 +1,3 @@
 from . import inventory_period
+from . import inventory_balance_run
+from . import inventory_balance_run_line

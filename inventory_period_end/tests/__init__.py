@@ -1,1 +1,2 @@
 from . import test_inventory_period
+from . import test_balance_run
