@@ -405,6 +405,36 @@ class InventoryBalanceRun(models.Model):
             tolerance=ctx["tolerance"],
         )
 
+    def _check_transit_open_moves_sql(self, ctx):
+        """(f) Stock in each transit location of the scope against the open
+        moves leaving it (the receiving legs of inter-warehouse transfers),
+        per product, in the product's unit."""
+        return SQL(
+            """
+            SELECT product_id, location_id, NULL::int, NULL::int, NULL::int,
+                   NULL::int, SUM(open_moves), SUM(quant)
+              FROM (
+                SELECT q.product_id, q.location_id, 0::float8 AS open_moves,
+                       q.quantity::float8 AS quant
+                  FROM stock_quant q
+                UNION ALL
+                SELECT m.product_id, m.location_id, m.product_qty::float8, 0::float8
+                  FROM stock_move m
+                 WHERE m.state NOT IN ('draft', 'done', 'cancel')
+                   AND m.company_id = %(company)s
+              ) rows
+             WHERE location_id IN (
+                    SELECT r.id FROM run_locations r
+                      JOIN stock_location l ON l.id = r.id
+                     WHERE l.usage = 'transit')
+               AND product_id IN (SELECT id FROM run_products)
+             GROUP BY product_id, location_id
+            HAVING ABS(SUM(open_moves) - SUM(quant)) > %(tolerance)s
+            """,
+            company=self.company_id.id,
+            tolerance=ctx["tolerance"],
+        )
+
     def _check_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
         the move's quantity (both in the product's unit).  From a checkpoint,

@@ -23,6 +23,18 @@ class BalanceRunMixin(LedgerScenarioMixin):
     def _setup_balance_run(cls):
         cls._setup_ledger_scenario()
         cls.Run = cls.env["inventory.balance.run"]
+        # The receiving leg of the transfer that put 10 P1 in transit.
+        cls.transit_receipt = cls.env["stock.move"].create(
+            {
+                "product_id": cls.p1.id,
+                "product_uom": cls.unit.id,
+                "product_uom_qty": 10,
+                "location_id": cls.transit.id,
+                "location_dest_id": cls.bin1.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.transit_receipt._action_confirm()
         cls.p1.standard_price = 10.0
         cls.p3.standard_price = 2.5
 

@@ -386,7 +386,8 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             self.transit.id,
         )
         run = self._report(truth_policy="counted")
-        self.assertEqual(run.line_count, 3)
+        self.assertEqual(run.get_counts()["quant_ledger"], 3)
+        self.assertEqual(run.get_counts()["transit_open_moves"], 1)
         self._correct_and_recheck(run)
         self.assertEqual(self._quant_total(self.p1, self.bin1), (60.0, 1))
         self.assertEqual(self._quant_total(self.p2, self.bin1, self.lot_a), (16.0, 1))
@@ -405,7 +406,11 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             },
             {(self.p1, self.lot_a.browse(), 7.0), (self.p2, self.lot_a, -2.0)},
         )
-        by_location = {line.location_id: line for line in run.line_ids}
+        by_location = {
+            line.location_id: line
+            for line in run.line_ids
+            if line.rule_code == "quant_ledger"
+        }
         self.assertEqual(by_location[self.bin1].adjustment_id, adjustment)
         self.assertIn("Inventory move posted", by_location[self.bin1].message)
         self.assertIn("Quant adjusted to ledger", by_location[self.transit].message)
@@ -441,15 +446,38 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             self._report(warehouse_ids=[(6, 0, elsewhere.ids)]).line_count, 0
         )
 
-    def test_transit_option(self):
+    def test_transit(self):
+        self.assertEqual(self.transit_receipt.state, "confirmed")
         self._sql(
             "UPDATE stock_quant SET quantity = 11 WHERE product_id = %s "
             "AND location_id = %s",
             self.p1.id,
             self.transit.id,
         )
-        self.assertEqual(self._report().line_ids.location_id, self.transit)
+        run = self._report()
+        no_lot = self.lot_a.browse()
+        self.assertEqual(
+            self._findings(run),
+            {
+                ("quant_ledger", self.p1, self.transit, no_lot): (10, 11, 1),
+                ("transit_open_moves", self.p1, self.transit, no_lot): (10, 11, 1),
+            },
+        )
         self.assertEqual(self._report(balance_transit=False).line_count, 0)
+        # A transit leftover: the receiving leg cancelled, the stock still there.
+        self._sql(
+            "UPDATE stock_quant SET quantity = 10 WHERE product_id = %s "
+            "AND location_id = %s",
+            self.p1.id,
+            self.transit.id,
+        )
+        self.transit_receipt._action_cancel()
+        run = self._report()
+        self.assertEqual(
+            self._findings(run),
+            {("transit_open_moves", self.p1, self.transit, no_lot): (0, 10, 10)},
+        )
+        self.assertEqual(run.line_ids.action, "reported")
 
     def test_rights_and_modes(self):
         self._sql(

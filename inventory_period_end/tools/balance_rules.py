@@ -159,6 +159,14 @@ RULES = (
         corrections=_same(Correction("none", "none", _REPORTED)),
     ),
     BalanceRule(
+        code="transit_open_moves",
+        letter="f",
+        name="Transit stock vs open moves",
+        severity="warning",
+        message="Stock in transit differs from the open moves out of transit",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
         code="move_lines_sum",
         letter="h",
         name="Done move vs its move lines",
