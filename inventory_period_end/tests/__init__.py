@@ -1,2 +1,3 @@
 from . import test_inventory_period
 from . import test_balance_run
+from . import test_balance_run_rpc
