@@ -17,8 +17,6 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
-from odoo.addons.inventory_snapshot.tools.snapshot_export import write_xlsx
-
 from ..tools.balance_rules import (
     CORRECTION_ORDER,
     RULES,
@@ -26,6 +24,7 @@ from ..tools.balance_rules import (
     get_rule,
     line_message,
 )
+from ..tools.run_export import write_workbook
 
 MANAGER_GROUP = "inventory_period_end.group_inventory_period_end_manager"
 LINE_COLUMNS = (
@@ -137,6 +136,13 @@ class InventoryBalanceRun(models.Model):
         string="Corrections proposed", readonly=True, copy=False
     )
     counts_summary = fields.Text(string="Findings per rule", readonly=True, copy=False)
+    valuation_ids = fields.One2many(
+        "inventory.balance.run.valuation", "run_id", readonly=True
+    )
+    total_value = fields.Monetary(
+        string="Stock value", readonly=True, copy=False, currency_field="currency_id"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     adjustment_ids = fields.Many2many(
         "inventory.adjustment", string="Adjustments posted", readonly=True, copy=False
     )
@@ -606,6 +612,74 @@ class InventoryBalanceRun(models.Model):
         )
         return counts
 
+    def _compute_valuation_summary(self):
+        """Quantity and value per warehouse and category at the period end:
+        the engine's balances per product and location at ``date``, valued at
+        the product's standard cost at that date (the last standard-price
+        change Odoo 19 records in ``product.value`` at or before it, else the
+        current cost).  One INSERT ... SELECT."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM inventory_balance_run_valuation WHERE run_id = %s", self.id
+            )
+        )
+        product_ids = self._scope_product_ids()
+        balances, method = ledger._balance_sql(
+            self.date,
+            ("product", "location"),
+            [self.company_id.id],
+            location_ids=self._scope_location_ids(),
+            product_ids=product_ids,
+        )
+        with ledger._aggregation_settings(hash_joins=True):
+            self.env.cr.execute(
+                SQL(
+                    """
+                WITH %(context)s,
+                costs AS (
+                    SELECT DISTINCT ON (pv.product_id) pv.product_id,
+                           pv.value::float8 AS cost
+                      FROM product_value pv
+                     WHERE pv.move_id IS NULL AND pv.lot_id IS NULL
+                       AND pv.product_id IS NOT NULL
+                       AND pv.company_id = %(company)s AND pv.date <= %(at)s
+                     ORDER BY pv.product_id, pv.date DESC, pv.id DESC
+                ), inserted AS (
+                    INSERT INTO inventory_balance_run_valuation
+                        (run_id, company_id, warehouse_id, categ_id, quantity, value,
+                         create_uid, write_uid, create_date, write_date)
+                    SELECT %(run)s, %(company)s, loc.warehouse_id, pt.categ_id,
+                           ROUND(SUM(b.quantity)::numeric, 6),
+                           ROUND(SUM(b.quantity * COALESCE(c.cost, p.cost))::numeric, 2),
+                           %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                           now() AT TIME ZONE 'UTC'
+                      FROM (%(balances)s) b
+                      JOIN run_products p ON p.id = b.product_id
+                      JOIN product_product pp ON pp.id = b.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN stock_location loc ON loc.id = b.location_id
+                      LEFT JOIN costs c ON c.product_id = b.product_id
+                     WHERE b.location_id IN (SELECT id FROM run_locations)
+                     GROUP BY loc.warehouse_id, pt.categ_id
+                    RETURNING value
+                )
+                SELECT COALESCE(SUM(value), 0) FROM inserted
+                """,
+                    context=self._context_sql(product_ids),
+                    company=self.company_id.id,
+                    at=self.date,
+                    run=self.id,
+                    uid=self.env.uid,
+                    balances=balances,
+                )
+            )
+            total = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["valuation_ids"])
+        self.total_value = float(total)
+        return method
+
     # -------------------------------------------------------------- actions
     def action_run(self):
         """Run every check over the scope and store the findings.  Changes no
@@ -631,6 +705,7 @@ class InventoryBalanceRun(models.Model):
                 }
             )
             _counts, method = run._run_checks()
+            run._compute_valuation_summary()
             counts = run._store_counts()
             run.write(
                 {
@@ -1046,6 +1121,23 @@ class InventoryBalanceRun(models.Model):
         counts.update(dict(groups))
         return counts
 
+    def valuation_summary(self):
+        """The warehouse valuation summary of one run.
+
+        :return: list of dicts ``{"warehouse_id", "categ_id", "quantity",
+            "value"}`` (ids, ``False`` outside any warehouse)
+        """
+        self.ensure_one()
+        return [
+            {
+                "warehouse_id": row.warehouse_id.id,
+                "categ_id": row.categ_id.id,
+                "quantity": row.quantity,
+                "value": row.value,
+            }
+            for row in self.valuation_ids
+        ]
+
     def apply_corrections(self):
         """Correct the proposed findings (see ``action_apply_corrections``).
 
@@ -1108,10 +1200,32 @@ class InventoryBalanceRun(models.Model):
             (self.env._("Mode"), dict(self._fields["mode"].selection)[self.mode]),
             (self.env._("State"), dict(self._fields["state"].selection)[self.state]),
         ] + [(get_rule(code).name, count) for code, count in self.get_counts().items()]
+        valuation_header = [
+            self.env._("Warehouse"),
+            self.env._("Category"),
+            self.env._("Quantity"),
+            self.env._("Value"),
+        ]
+        valuation_rows = [
+            (
+                row.warehouse_id.name or "",
+                row.categ_id.complete_name or "",
+                row.quantity,
+                row.value,
+            )
+            for row in self.valuation_ids
+        ]
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         try:
-            write_xlsx(path, header, [self._export_rows()], "Findings", info=info)
+            write_workbook(
+                path,
+                [
+                    (self.env._("Findings"), header, self._export_rows()),
+                    (self.env._("Valuation"), valuation_header, valuation_rows),
+                ],
+                info=info,
+            )
             with open(path, "rb") as workbook:
                 content = base64.b64encode(workbook.read()).decode()
         finally:

@@ -417,6 +417,53 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         balances = self._balances(group_by=["product", "location"])
         self.assertEqual(balances[self.p1.id, self.bin1.id], 60)
 
+    # ------------------------------------------------- valuation summary
+    def test_valuation_summary(self):
+        category = self.p1.categ_id
+        self.assertEqual(self.products.categ_id, category)
+        run = self._report()
+        # Internal: P1 53 + 15 + 38 at 10, P2 18 + 20 at 0, P3 19 at 2.5;
+        # transit (outside any warehouse): P1 10 at 10.
+        self.assertEqual(
+            run.valuation_summary(),
+            [
+                {
+                    "warehouse_id": self.warehouse.id,
+                    "categ_id": category.id,
+                    "quantity": 163.0,
+                    "value": 1107.5,
+                },
+                {
+                    "warehouse_id": False,
+                    "categ_id": category.id,
+                    "quantity": 10.0,
+                    "value": 100.0,
+                },
+            ],
+        )
+        self.assertEqual(run.total_value, 1207.5)
+        # At a past period end (P1 100 + 40, P2 30 + 20 received), at the
+        # costs of then: Odoo records the initial cost (0) at creation and
+        # the change to 10 now; a cost of 8 recorded 59 days ago.
+        past = self._report(date=self._days_ago(48))
+        self.assertEqual(
+            [(row["quantity"], row["value"]) for row in past.valuation_summary()],
+            [(190.0, 0.0)],
+        )
+        self.env["product.value"].create(
+            {
+                "product_id": self.p1.id,
+                "company_id": self.company.id,
+                "value": 8,
+                "date": self._days_ago(59),
+            }
+        )
+        past = self._report(date=self._days_ago(48))
+        self.assertEqual(
+            [(row["quantity"], row["value"]) for row in past.valuation_summary()],
+            [(190.0, 1120.0)],
+        )
+
     # ------------------------------------------------ scope, rights, input
     def test_scope(self):
         self._sql(
@@ -533,6 +580,11 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual(rows[0][:2], ("Rule", "Severity"))
         self.assertEqual(rows[1][0], "quant_ledger")
         self.assertEqual(rows[1][7:10], (53, 55, 2))
+        self.assertEqual(
+            list(workbook["Valuation"].values)[0],
+            ("Warehouse", "Category", "Quantity", "Value"),
+        )
+        self.assertEqual(len(list(workbook["Valuation"].values)), 3)
         action = run.action_export_xlsx()
         self.assertEqual(action["type"], "ir.actions.act_url")
         run.mode = "balance"

@@ -1,1 +1,2 @@
 from . import balance_rules
+from . import run_export
