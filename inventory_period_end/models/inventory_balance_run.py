@@ -652,7 +652,8 @@ class InventoryBalanceRun(models.Model):
                          create_uid, write_uid, create_date, write_date)
                     SELECT %(run)s, %(company)s, loc.warehouse_id, pt.categ_id,
                            ROUND(SUM(b.quantity)::numeric, 6),
-                           ROUND(SUM(b.quantity * COALESCE(c.cost, p.cost))::numeric, 2),
+                           ROUND(SUM(b.quantity * COALESCE(c.cost, p.cost))::numeric,
+                                 2),
                            %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
                            now() AT TIME ZONE 'UTC'
                       FROM (%(balances)s) b
