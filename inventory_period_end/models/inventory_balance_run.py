@@ -821,11 +821,28 @@ class InventoryBalanceRun(models.Model):
             self.id,
             product_ids,
         )
+        self.env.cr.execute(
+            SQL(
+                "SELECT ARRAY_AGG(DISTINCT lot_id) FILTER (WHERE lot_id IS NOT NULL), "
+                "ARRAY_AGG(DISTINCT package_id) FILTER (WHERE package_id IS NOT NULL) "
+                "FROM (%s) t",
+                targets,
+            )
+        )
+        lot_ids, package_ids = self.env.cr.fetchone()
         for code in CORRECTION_ORDER:
             correction = get_rule(code).correction(self.truth_policy)
             getattr(self, f"_correct_{correction.action}")(
                 SQL("%s AND rule_code = %s", targets, code)
             )
+        # What Odoo stores from the quants follows them: the place of a lot
+        # and of a package.
+        self.env.invalidate_all()
+        lots = self.env["stock.lot"].browse(lot_ids or [])
+        packages = self.env["stock.package"].browse(package_ids or [])
+        self.env.add_to_compute(lots._fields["location_id"], lots)
+        self.env.add_to_compute(packages._fields["location_id"], packages)
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
@@ -883,6 +900,9 @@ class InventoryBalanceRun(models.Model):
             kept AS (
                 UPDATE stock_quant q
                    SET quantity = k.expected, reserved_quantity = k.reserved,
+                       inventory_diff_quantity = CASE
+                           WHEN q.inventory_quantity_set
+                           THEN q.inventory_quantity - k.expected ELSE 0 END,
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
                   FROM keyed k
                  WHERE q.id = k.id AND k.rank = 1

@@ -319,6 +319,43 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             {("archived_location", self.p1, self.bin2a, no_lot): (0, 38, 38)},
         )
 
+    def test_lot_and_package_places_follow(self):
+        """Quants made without moves (as imports and broken scripts do) are
+        removed; the lot's and the package's stored place follow."""
+        package = self.env["stock.package"].create({"name": "Balance pack"})
+        lot = self.env["stock.lot"].create({"name": "LC", "product_id": self.p2.id})
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(self.p3, self.bin2, 6, package_id=package)
+        Quant._update_available_quantity(self.p2, self.bin1, 5, lot_id=lot)
+        self.assertEqual((package.location_id, lot.location_id), (self.bin2, self.bin1))
+        run = self._report()
+        self.assertEqual(
+            self._findings(run),
+            {
+                ("quant_ledger", self.p3, self.bin2, self.lot_a.browse()): (0, 6, 6),
+                ("quant_ledger", self.p2, self.bin1, lot): (0, 5, 5),
+            },
+        )
+        self._correct_and_recheck(run)
+        self.assertFalse(package.location_id)
+        self.assertFalse(lot.location_id)
+
+    def test_counting_in_progress_kept(self):
+        quant = self.env["stock.quant"].search(
+            [("product_id", "=", self.p1.id), ("location_id", "=", self.bin1.id)]
+        )
+        quant.inventory_quantity = 50
+        self.assertEqual(quant.inventory_diff_quantity, -3)
+        self._sql(
+            "UPDATE stock_quant SET quantity = 60 WHERE id = %s",
+            quant.id,
+        )
+        self._correct_and_recheck(self._report())
+        self.assertEqual(
+            (quant.quantity, quant.inventory_quantity, quant.inventory_diff_quantity),
+            (53, 50, -3),
+        )
+
     # -------------------------------------------- (h) moves vs their lines
     def test_move_lines_sum(self):
         move = (
