@@ -490,10 +490,11 @@ class InventoryBalanceRun(models.Model):
     def _check_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
         the move's quantity (both in the product's unit).  From a checkpoint,
-        only the moves after it, their lines looked up move by move; over the
-        whole ledger, the lines summed per move and merged with the moves."""
-        if ctx["since"]:
-            since = SQL("AND m.date > %s", ctx["since"])
+        only the moves after it.  For few moves (after a checkpoint, or some
+        products) their lines are looked up move by move; over the whole
+        ledger, the lines are summed per move and merged with the moves."""
+        since = SQL("AND m.date > %s", ctx["since"]) if ctx["since"] else SQL()
+        if ctx["since"] or ctx["product_ids"] is not None:
             lines = SQL(
                 """
                 LEFT JOIN LATERAL (
@@ -504,7 +505,6 @@ class InventoryBalanceRun(models.Model):
                 """
             )
         else:
-            since = SQL()
             lines = SQL(
                 """
                 LEFT JOIN (

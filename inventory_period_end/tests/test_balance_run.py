@@ -3,12 +3,17 @@
 import base64
 import io
 from datetime import timedelta
+from unittest.mock import patch
 
 import openpyxl
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.inventory_period_end.models import (
+    inventory_balance_run as balance_run_module,
+)
 
 from .common import BalanceRunMixin
 
@@ -123,6 +128,44 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertIn("3 corrections taken", run.message_ids[0].body)
         # The stock read by Odoo follows (internal locations only).
         self.assertEqual(self.p1.qty_available, 53 + 15 + 38)
+
+    def test_corrections_in_batches(self):
+        """One batch per product: each is checked again and corrected."""
+        self._sql(
+            "UPDATE stock_quant SET quantity = quantity + 1 WHERE product_id IN %s "
+            "AND location_id = %s",
+            tuple(self.products.ids),
+            self.bin1.id,
+        )
+        move = (
+            self.env["stock.move.line"]
+            .search(
+                [
+                    ("product_id", "=", self.p3.id),
+                    ("location_id", "=", self.supplier.id),
+                ]
+            )
+            .move_id
+        )
+        self._sql("UPDATE stock_move SET quantity = 3 WHERE id = %s", move.id)
+        run = self._report(mode="balance")
+        self.assertEqual(run.get_counts()["quant_ledger"], 3)
+        with patch.object(balance_run_module, "BATCH_SIZE", 1):
+            run.with_user(self.manager).action_apply_corrections()
+        self.assertEqual(
+            {(line.rule_code, line.product_id, line.action) for line in run.line_ids},
+            {
+                ("quant_ledger", self.p1, "taken"),
+                ("quant_ledger", self.p2, "taken"),
+                ("quant_ledger", self.p3, "taken"),
+                ("move_lines_sum", self.p3, "reported"),
+            },
+        )
+        self.assertEqual(run.proposed_count, 0)
+        self.assertEqual(run.line_count, 4)
+        again = self._report()
+        self.assertEqual(again.get_counts()["quant_ledger"], 0)
+        self.assertEqual(again.get_counts()["move_lines_sum"], 1)
 
     def test_duplicate_quants_merged(self):
         quant = self.env["stock.quant"].search(
