@@ -11,6 +11,8 @@ STOCK_TABLES = (
     "stock_lot",
     "stock_package",
     "stock_location",
+    "product_value",
+    "inventory_adjustment",
 )
 
 

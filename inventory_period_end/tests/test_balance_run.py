@@ -573,6 +573,22 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             self._report(warehouse_ids=[(6, 0, elsewhere.ids)]).line_count, 0
         )
 
+    def test_companies_apart(self):
+        company_b = self.env["res.company"].create({"name": "Balance Company B"})
+        stock_b = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", company_b.id)], limit=1)
+            .lot_stock_id
+        )
+        self.env["stock.quant"].sudo()._update_available_quantity(self.p1, stock_b, 4)
+        self.assertEqual(self._report().line_count, 0)
+        run_b = self._report(company_id=company_b.id)
+        self.assertEqual(
+            self._findings(run_b),
+            {("quant_ledger", self.p1, stock_b, self.lot_a.browse()): (0, 4, 4)},
+        )
+        self.assertEqual(run_b.line_ids.company_id, company_b)
+
     def test_transit(self):
         self.assertEqual(self.transit_receipt.state, "confirmed")
         self._sql(
