@@ -248,6 +248,41 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         customer_move._action_done()
         self.assertEqual(self._quant_total(self.p3, self.bin1)[0], 15.0)
 
+    def test_reserved_quant_lost(self):
+        """The quant holding a reservation deleted: both the quantity and the
+        reservation come back."""
+        customer_move = self.env["stock.move"].create(
+            {
+                "product_id": self.p3.id,
+                "product_uom": self.unit.id,
+                "product_uom_qty": 4,
+                "location_id": self.bin1.id,
+                "location_dest_id": self.customer.id,
+                "company_id": self.company.id,
+            }
+        )
+        customer_move._action_confirm()
+        customer_move._action_assign()
+        self._sql(
+            "DELETE FROM stock_quant WHERE product_id = %s AND location_id = %s",
+            self.p3.id,
+            self.bin1.id,
+        )
+        run = self._report()
+        no_lot = self.lot_a.browse()
+        self.assertEqual(
+            self._findings(run),
+            {
+                ("quant_ledger", self.p3, self.bin1, no_lot): (19, 0, -19),
+                ("reserved", self.p3, self.bin1, no_lot): (4, 0, -4),
+            },
+        )
+        self._correct_and_recheck(run)
+        quant = self.env["stock.quant"].search(
+            [("product_id", "=", self.p3.id), ("location_id", "=", self.bin1.id)]
+        )
+        self.assertEqual((quant.quantity, quant.reserved_quantity), (19, 4))
+
     # -------------------------------------------------- (c) negative quants
     def test_negative(self):
         self._sql(
