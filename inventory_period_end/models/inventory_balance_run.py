@@ -457,6 +457,35 @@ class InventoryBalanceRun(models.Model):
             tolerance=ctx["tolerance"],
         )
 
+    def _check_view_location_sql(self, ctx):
+        """(e) Stock in view locations (the warehouses' own, or under the
+        scope's locations), which Odoo refuses to hold stock."""
+        roots = self._scope_location_ids()
+        under = (
+            SQL(
+                "AND l.parent_path LIKE ANY(ARRAY(SELECT parent_path || '%%' "
+                "FROM stock_location WHERE id = ANY(%s)))",
+                roots,
+            )
+            if roots
+            else SQL()
+        )
+        return SQL(
+            """
+            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id,
+                   NULL::int, 0::float8, SUM(q.quantity)::float8
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE l.usage = 'view' AND l.company_id = %(company)s %(under)s
+               AND q.product_id IN (SELECT id FROM run_products)
+             GROUP BY q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id
+            HAVING ABS(SUM(q.quantity)) > %(tolerance)s
+            """,
+            company=self.company_id.id,
+            under=under,
+            tolerance=ctx["tolerance"],
+        )
+
     def _check_transit_open_moves_sql(self, ctx):
         """(f) Stock in each transit location of the scope against the open
         moves leaving it (the receiving legs of inter-warehouse transfers),

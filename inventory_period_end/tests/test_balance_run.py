@@ -396,6 +396,23 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             self._findings(run, "archived_location"),
             {("archived_location", self.p1, self.bin2a, no_lot): (0, 38, 38)},
         )
+        # Stock pushed into the warehouse's view location by a broken script.
+        view = self.warehouse.view_location_id
+        self._sql(
+            "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, "
+            "reserved_quantity, in_date) VALUES (%s, %s, %s, 2, 0, now())",
+            self.p3.id,
+            view.id,
+            self.company.id,
+        )
+        for scope in ({}, {"warehouse_ids": [(6, 0, self.warehouse.ids)]}):
+            run = self._report(**scope)
+            self.assertEqual(
+                self._findings(run, "view_location"),
+                {("view_location", self.p3, view, no_lot): (0, 2, 2)},
+            )
+        run = self._report(location_ids=[(6, 0, self.bin1.ids)])
+        self.assertFalse(self._findings(run, "view_location"))
 
     def test_lot_and_package_places_follow(self):
         """Quants made without moves (as imports and broken scripts do) are

@@ -159,6 +159,14 @@ RULES = (
         corrections=_same(Correction("none", "none", _REPORTED)),
     ),
     BalanceRule(
+        code="view_location",
+        letter="e",
+        name="Stock in a view location",
+        severity="error",
+        message="Stock in a view location, which Odoo forbids",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
         code="transit_open_moves",
         letter="f",
         name="Transit stock vs open moves",
