@@ -34,7 +34,8 @@ def test_correction_order_covers_every_correcting_rule():
         for policy in rules.POLICIES
         if rule.correction(policy).action != "none"
     }
-    assert correcting == set(rules.CORRECTION_ORDER)
+    assert correcting == set(rules.CORRECTION_ORDER) | set(rules.COMPANY_CORRECTIONS)
+    assert not set(rules.CORRECTION_ORDER) & set(rules.COMPANY_CORRECTIONS)
 
 
 def test_matrix_ledger_truth():
@@ -49,6 +50,8 @@ def test_matrix_ledger_truth():
     assert matrix["zero_quant"][1] == "none"
     assert matrix["negative"][1] == "none"
     assert matrix["move_lines_sum"][1] == "none"
+    # Checking the valuation accounts is an option of the run.
+    assert matrix["valuation_account"][1] == "none"
 
 
 def test_matrix_counted_truth():
@@ -58,6 +61,11 @@ def test_matrix_counted_truth():
     assert matrix["quant_ledger"][:2] == ("quant", "post_inventory_move")
     assert matrix["reserved"][1] == "set_reserved_to_move_lines"
     assert matrix["zero_quant"][1] == "purge_quant"
+    assert matrix["valuation_account"][1] == "none"
+    matrix = {
+        row[0]: row[2:] for row in rules.truth_matrix("counted", ("check_valuation",))
+    }
+    assert matrix["valuation_account"][:2] == ("stock_value", "post_closing_entry")
 
 
 def test_unknown_policy_and_rule():

@@ -19,6 +19,7 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import index_exists
 
 from ..tools.balance_rules import (
+    COMPANY_CORRECTIONS,
     CORRECTION_ORDER,
     RULES,
     counts_by_rule,
@@ -28,6 +29,7 @@ from ..tools.balance_rules import (
 from ..tools.run_export import write_workbook
 
 MANAGER_GROUP = "inventory_period_end.group_inventory_period_end_manager"
+ACCOUNT_MANAGER_GROUP = "account.group_account_manager"
 LINE_COLUMNS = (
     "product_id",
     "location_id",
@@ -134,6 +136,14 @@ class InventoryBalanceRun(models.Model):
         help="Check and correct the quants of transit locations too.",
     )
     purge_zero_quants = fields.Boolean(default=True)
+    check_valuation = fields.Boolean(
+        string="Check valuation against accounts",
+        help="Compare the stock value with the balance of the stock valuation "
+        "accounts at the end of the period's day, as Odoo's Stock Valuation "
+        "report does (Odoo's own computation, product by product: slow on large "
+        "databases); a correcting run posts Odoo's stock closing entry.  The "
+        "whole company only: ignored when the run has a scope.",
+    )
     ledger_method = fields.Selection(
         [
             ("auto", "Latest checkpoint if any"),
@@ -175,6 +185,13 @@ class InventoryBalanceRun(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     adjustment_ids = fields.Many2many(
         "inventory.adjustment", string="Adjustments posted", readonly=True, copy=False
+    )
+    account_move_ids = fields.Many2many(
+        "account.move",
+        string="Closing entries",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_readonly",
     )
 
     def init(self):
@@ -628,7 +645,64 @@ class InventoryBalanceRun(models.Model):
         return self.env.cr.rowcount
 
     def _options(self):
-        return ("purge_zero_quants",) if self.purge_zero_quants else ()
+        options = []
+        if self.purge_zero_quants:
+            options.append("purge_zero_quants")
+        if self.check_valuation:
+            options.append("check_valuation")
+        return tuple(options)
+
+    def _checks_valuation(self):
+        """Whether the run compares the stock value with the accounts: asked,
+        and over the whole company."""
+        self.ensure_one()
+        return self.check_valuation and not (
+            self.warehouse_ids
+            or self.location_ids
+            or self.categ_ids
+            or self.product_ids
+        )
+
+    def _check_valuation_account(self):
+        """(g) The stock value per stock valuation account against the balance
+        of the account at the end of the period's day, both as Odoo 19 computes
+        them (``res.company.stock_value``, ``stock_accounting_value``); one
+        finding per account that differs.  Not a SQL statement: Odoo values
+        FIFO and AVCO products in Python."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        at_date = self.date.date()
+        inventory = company.stock_value(at_date=at_date)
+        accounting = company.stock_accounting_value(at_date=at_date)
+        options = self._options()
+        values = []
+        for account in inventory.keys() | accounting.keys():
+            if not account:
+                continue
+            expected = inventory.get(account, 0.0)
+            found = accounting.get(account, 0.0)
+            if company.currency_id.is_zero(found - expected):
+                continue
+            values.append(
+                {
+                    "run_id": self.id,
+                    "company_id": self.company_id.id,
+                    "rule_code": "valuation_account",
+                    "severity": get_rule("valuation_account").severity,
+                    "account_id": account.id,
+                    "expected": expected,
+                    "found": found,
+                    "difference": found - expected,
+                    "value_impact": company.currency_id.round(found - expected),
+                    "action": "proposed",
+                    "correction": "post_closing_entry",
+                    "message": line_message(
+                        "valuation_account", self.truth_policy, options
+                    ),
+                }
+            )
+        self.env["inventory.balance.run.line"].sudo().create(values)
+        return len(values)
 
     def _run_checks(self, product_ids=None):
         """Run every rule over the scope (or ``product_ids`` within it), after
@@ -637,6 +711,7 @@ class InventoryBalanceRun(models.Model):
         self.ensure_one()
         self.env["inventory.ledger"]._check_ledger_access()
         self.env.flush_all()
+        batch = product_ids is not None
         now = fields.Datetime.now()
         method, checkpoints = self._resolve_ledger_method(now)
         scope_products = self._scope_product_ids()
@@ -665,6 +740,13 @@ class InventoryBalanceRun(models.Model):
         counts = {}
         ledger = self.env["inventory.ledger"]
         for rule in RULES:
+            if rule.code in COMPANY_CORRECTIONS:
+                counts[rule.code] = (
+                    self._check_valuation_account()
+                    if not batch and self._checks_valuation()
+                    else 0
+                )
+                continue
             check_sql = getattr(self, f"_check_{rule.code}_sql")(ctx)
             if check_sql is None:
                 counts[rule.code] = 0
@@ -865,12 +947,14 @@ class InventoryBalanceRun(models.Model):
                 self.id,
             )
         )
-        product_ids = [row[0] for row in self.env.cr.fetchall()]
+        product_ids = [row[0] for row in self.env.cr.fetchall() if row[0]]
         taken = 0
         for batch in split_every(BATCH_SIZE, product_ids, list):
             taken += self._correct_batch(batch)
             if not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if self._checks_valuation():
+            taken += self._correct_valuation()
         self._store_counts()
         self.write(
             {
@@ -886,15 +970,20 @@ class InventoryBalanceRun(models.Model):
                 policy=dict(self._fields["truth_policy"].selection)[self.truth_policy],
                 taken=taken,
                 products=len(product_ids),
-                documents=(
-                    " "
-                    + self.env._(
-                        "Adjustments posted: %s",
-                        ", ".join(self.adjustment_ids.mapped("name")),
+                documents="".join(
+                    " " + self.env._("%(kind)s: %(names)s", kind=kind, names=names)
+                    for kind, names in (
+                        (
+                            self.env._("Adjustments posted"),
+                            ", ".join(self.adjustment_ids.mapped("name")),
+                        ),
+                        (
+                            self.env._("Closing entries posted"),
+                            ", ".join(self.sudo().account_move_ids.mapped("name")),
+                        ),
                     )
-                )
-                if self.adjustment_ids
-                else "",
+                    if names
+                ),
             )
         )
 
@@ -964,6 +1053,47 @@ class InventoryBalanceRun(models.Model):
         return taken
 
     # ----------------------------------------------------------- corrections
+    def _correct_valuation(self):
+        """Check the valuation accounts again; where they differ from the
+        stock value, post Odoo's own stock closing entry at the period end's
+        day (it moves each valuation account to the stock value).  Needs
+        Accounting / Administrator."""
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM inventory_balance_run_line WHERE run_id = %s "
+                "AND rule_code = 'valuation_account'",
+                self.id,
+            )
+        )
+        self.env["inventory.balance.run.line"].invalidate_model()
+        if not self._check_valuation_account():
+            return 0
+        if not self.env.su and not self.env.user.has_group(ACCOUNT_MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Posting the stock closing entry of %s needs the Accounting "
+                    "Administrator right.",
+                    self.name,
+                )
+            )
+        action = self.company_id.sudo().action_close_stock_valuation(
+            at_date=self.date.date(), auto_post=True
+        )
+        entry = self.env["account.move"].browse(action["res_id"])
+        self.sudo().account_move_ids = [fields.Command.link(entry.id)]
+        lines = self.line_ids.filtered(
+            lambda line: line.rule_code == "valuation_account"
+        )
+        lines.sudo().write(
+            {
+                "action": "taken",
+                "message": line_message(
+                    "valuation_account", self.truth_policy, self._options(), True
+                ),
+            }
+        )
+        return len(lines)
+
     @staticmethod
     def _key_join(left, right):
         return SQL(" AND ").join(
@@ -1195,7 +1325,7 @@ class InventoryBalanceRun(models.Model):
         :param values: optional dict of fields: ``company_id``, ``date``,
             ``warehouse_ids``, ``location_ids``, ``categ_ids``, ``product_ids``
             (lists of ids), ``truth_policy``, ``balance_transit``,
-            ``purge_zero_quants``, ``ledger_method``
+            ``purge_zero_quants``, ``check_valuation``, ``ledger_method``
         :return: id of the run
         """
         values = dict(values or {})
@@ -1209,6 +1339,7 @@ class InventoryBalanceRun(models.Model):
             "truth_policy",
             "balance_transit",
             "purge_zero_quants",
+            "check_valuation",
             "ledger_method",
             "mode",
         }
@@ -1269,7 +1400,8 @@ class InventoryBalanceRun(models.Model):
                 """
             SELECT l.rule_code, l.severity, pp.default_code,
                    COALESCE(pt.name ->> %(lang)s, pt.name ->> 'en_US'),
-                   loc.complete_name, lot.name, pk.name, l.expected, l.found,
+                   COALESCE(loc.complete_name, acc.code_store ->> %(company)s),
+                   lot.name, pk.name, l.expected, l.found,
                    l.difference, l.value_impact, l.action, l.message
               FROM inventory_balance_run_line l
               LEFT JOIN product_product pp ON pp.id = l.product_id
@@ -1277,10 +1409,12 @@ class InventoryBalanceRun(models.Model):
               LEFT JOIN stock_location loc ON loc.id = l.location_id
               LEFT JOIN stock_lot lot ON lot.id = l.lot_id
               LEFT JOIN stock_package pk ON pk.id = l.package_id
+              LEFT JOIN account_account acc ON acc.id = l.account_id
              WHERE l.run_id = %(run)s
              ORDER BY l.rule_code, pp.default_code, loc.complete_name, l.id
             """,
                 lang=self.env.lang or "en_US",
+                company=str(self.company_id.id),
                 run=self.id,
             )
         )
@@ -1298,7 +1432,7 @@ class InventoryBalanceRun(models.Model):
             self.env._("Severity"),
             self.env._("Reference"),
             self.env._("Product"),
-            self.env._("Location"),
+            self.env._("Location or account"),
             self.env._("Lot/Serial"),
             self.env._("Package"),
             self.env._("Expected"),

@@ -31,6 +31,12 @@ class InventoryBalanceRunLine(models.Model):
     package_id = fields.Many2one("stock.package", ondelete="cascade")
     owner_id = fields.Many2one("res.partner", ondelete="cascade")
     move_id = fields.Many2one("stock.move", ondelete="cascade")
+    account_id = fields.Many2one(
+        "account.account",
+        ondelete="cascade",
+        groups="account.group_account_readonly",
+        help="The stock valuation account (valuation rule).",
+    )
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     expected = fields.Float(digits="Product Unit", readonly=True)
     found = fields.Float(digits="Product Unit", readonly=True)

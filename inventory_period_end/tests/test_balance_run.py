@@ -596,6 +596,43 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             [(190.0, 1120.0)],
         )
 
+    # ------------------------------------------- (g) valuation vs accounts
+    def test_valuation_account(self):
+        self.assertEqual(self.company.inventory_valuation, "periodic")
+        account = self.company.account_stock_valuation_id
+        before = self._checksums()
+        run = self.Run.create({"check_valuation": True, "mode": "balance"})
+        run.action_run()
+        self.assertEqual(self._checksums(), before)
+        # Nothing is posted in periodic valuation until Odoo's closing: the
+        # account holds nothing, the stock is worth P1 (106 + 10 in transit)
+        # x 10 + P3 19 x 2.5 (Odoo values the company's transit locations).
+        line = run.line_ids
+        self.assertEqual(line.rule_code, "valuation_account")
+        self.assertEqual(line.account_id, account)
+        self.assertEqual((line.expected, line.found), (1207.5, 0))
+        self.assertEqual(line.value_impact, -1207.5)
+        self.assertEqual(line.action, "proposed")
+        # A scoped run does not look at the company's accounts.
+        scoped = self._report(check_valuation=True)
+        self.assertEqual(scoped.line_count, 0)
+        with self.assertRaises(AccessError):
+            run.with_user(self.manager).action_apply_corrections()
+        self.manager.group_ids += self.env.ref("account.group_account_manager")
+        run.with_user(self.manager).action_apply_corrections()
+        entry = run.sudo().account_move_ids
+        self.assertEqual(entry.state, "posted")
+        self.assertEqual(run.line_ids.action, "taken")
+        self.assertEqual(
+            run.line_ids.message, "Closing entry posted to the stock valuation account"
+        )
+        self.assertAlmostEqual(
+            self.company.stock_accounting_value()[account], 1207.5, places=2
+        )
+        again = self.Run.create({"check_valuation": True})
+        again.action_run()
+        self.assertEqual(again.line_count, 0, again.counts_summary)
+
     # ------------------------------------------------ scope, rights, input
     def test_scope(self):
         self._sql(
@@ -701,6 +738,23 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         visible = self.Run.with_user(self.user).search([])
         self.assertIn(run, visible)
         self.assertNotIn(other, visible)
+
+    def test_form_opens_for_users(self):
+        """What the form and the findings list show is readable by a plain
+        period-end user (no accounting right)."""
+        self._sql(
+            "UPDATE stock_quant SET quantity = 1 WHERE product_id = %s", self.p3.id
+        )
+        run = self._report()
+        for model, view in (
+            ("inventory.balance.run", "form"),
+            ("inventory.balance.run.line", "list"),
+        ):
+            views = self.env[model].with_user(self.user).get_views([(False, view)])
+            names = list(views["models"][model]["fields"])
+            records = run if model == "inventory.balance.run" else run.line_ids
+            self.assertTrue(records.with_user(self.user).read(names))
+            self.assertNotIn("account_id", names)
 
     def test_rpc_methods_and_export(self):
         self._sql(

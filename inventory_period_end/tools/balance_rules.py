@@ -32,6 +32,7 @@ CORRECTIONS = (
     "post_inventory_move",
     "set_reserved_to_move_lines",
     "purge_quant",
+    "post_closing_entry",
     "none",
 )
 
@@ -175,6 +176,22 @@ RULES = (
         corrections=_same(Correction("none", "none", _REPORTED)),
     ),
     BalanceRule(
+        code="valuation_account",
+        letter="g",
+        name="Stock value vs valuation account",
+        severity="error",
+        message="The balance of the stock valuation account differs from the "
+        "stock value",
+        corrections=_same(
+            Correction(
+                "stock_value",
+                "post_closing_entry",
+                "Closing entry posted to the stock valuation account",
+            )
+        ),
+        option="check_valuation",
+    ),
+    BalanceRule(
         code="move_lines_sum",
         letter="h",
         name="Done move vs its move lines",
@@ -199,6 +216,8 @@ RULES_BY_CODE = {rule.code: rule for rule in RULES}
 # quantities first (they may create or merge quants), then reservations on
 # the resulting quants, then the purge of what became zero.
 CORRECTION_ORDER = ("quant_ledger", "reserved", "zero_quant")
+# Corrections of the whole company, made once after the batches of products.
+COMPANY_CORRECTIONS = ("valuation_account",)
 
 
 def get_rule(code):
