@@ -19,5 +19,6 @@
         "views/inventory_balance_run_views.xml",
         "views/menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

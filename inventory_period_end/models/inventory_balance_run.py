@@ -4,7 +4,8 @@
 between the ledger, the quants, the reservations, the lots and the moves.
 
 Each rule is one set-based SQL statement over the whole scope, inserting its
-findings as run lines.  What a finding means and how it is corrected is
+findings as run lines (except the optional valuation rule, which asks Odoo's
+own valuation).  What a finding means and how it is corrected is
 decided by ``tools/balance_rules.py`` (the source-of-truth matrix).
 """
 

@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.inventory_period_end import uninstall_hook
 from odoo.addons.inventory_period_end.models import (
     inventory_balance_run as balance_run_module,
 )
@@ -738,6 +739,15 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         visible = self.Run.with_user(self.user).search([])
         self.assertIn(run, visible)
         self.assertNotIn(other, visible)
+
+    def test_stock_indexes_and_uninstall(self):
+        names = [name for name, _table, _sql in balance_run_module.STOCK_INDEXES]
+        query = "SELECT COUNT(*) FROM pg_indexes WHERE indexname = ANY(%s)"
+        self.env.cr.execute(query, [names])
+        self.assertEqual(self.env.cr.fetchone()[0], 4)
+        uninstall_hook(self.env)  # DDL in the test's transaction: rolled back
+        self.env.cr.execute(query, [names])
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
 
     def test_form_opens_for_users(self):
         """What the form and the findings list show is readable by a plain
