@@ -316,25 +316,56 @@ class InventoryBalanceRun(models.Model):
         return 0.5 * 10**-digits
 
     # --------------------------------------------------------------- checks
+    def _ledger_rows_sql(self, ctx):
+        """The engine's rows summing to the ledger balances now, per key
+        (product, location, lot, package, owner), from its latest checkpoint
+        or from the whole ledger, and the CTEs they read: the pieces of the
+        engine's ``_balance_sql`` before it groups them, so that rule a sums
+        ledger and quants in one aggregation."""
+        ledger = self.env["inventory.ledger"]
+        company_ids = [self.company_id.id]
+        location_ids = self._scope_location_ids()
+        product_ids = ctx["product_ids"]
+        method, checkpoints = ledger._resolve_method(
+            ctx["now"], company_ids, ctx["method"]
+        )
+        ctes = [
+            SQL(
+                "scope AS (%s)",
+                ledger._scope_locations_sql(company_ids, location_ids),
+            )
+        ]
+        if method == "checkpoint":
+            filters = [SQL("location_id IN (SELECT id FROM scope)")]
+            if product_ids is not None:
+                filters.append(SQL("product_id = ANY(%s)", product_ids))
+            base = ledger._checkpoint_base_sql(
+                ctx["now"],
+                checkpoints,
+                company_ids,
+                location_ids,
+                product_ids,
+                None,
+                SQL(" AND ").join(filters),
+                ctes,
+            )
+        else:
+            base = ledger._signed_lines_sql(None, ctx["now"], product_ids)
+        return SQL(", ").join(ctes), base
+
     def _check_quant_ledger_sql(self, ctx):
         """(a) Quants against the ledger, per (product, location, lot, package,
-        owner): the ledger side is the engine's own balance statement."""
-        ledger_sql, _method = self.env["inventory.ledger"]._balance_sql(
-            ctx["now"],
-            tuple(name for name in ("product", "location", "lot", "package", "owner")),
-            [self.company_id.id],
-            location_ids=self._scope_location_ids(),
-            product_ids=ctx["product_ids"],
-            method=ctx["method"],
-        )
+        owner): the engine's rows and the quants summed in one aggregation."""
+        ctes, base = self._ledger_rows_sql(ctx)
         return SQL(
             """
+            WITH %(ctes)s
             SELECT product_id, location_id, lot_id, package_id, owner_id,
                    NULL::int AS move_id, SUM(ledger) AS expected, SUM(quant) AS found
               FROM (
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       quantity AS ledger, 0::float8 AS quant
-                  FROM (%(ledger)s) ledger
+                       quantity::float8 AS ledger, 0::float8 AS quant
+                  FROM (%(base)s) ledger
                 UNION ALL
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
                        0::float8, quantity::float8
@@ -345,7 +376,8 @@ class InventoryBalanceRun(models.Model):
              GROUP BY product_id, location_id, lot_id, package_id, owner_id
             HAVING ABS(SUM(ledger) - SUM(quant)) > %(tolerance)s
             """,
-            ledger=ledger_sql,
+            ctes=ctes,
+            base=base,
             tolerance=ctx["tolerance"],
         )
 
@@ -752,12 +784,10 @@ class InventoryBalanceRun(models.Model):
             if check_sql is None:
                 counts[rule.code] = 0
                 continue
-            # The engine's settings for its statement (rule a); the planner's
-            # own choices for the others.
-            engine = rule.code == "quant_ledger"
+            # Rule a aggregates the whole ledger: hash joins, as the engine's
+            # own statement; the planner's own choices for the others.
             with ledger._aggregation_settings(
-                balances=engine and method == "checkpoint",
-                hash_joins=engine and product_ids is None,
+                hash_joins=rule.code == "quant_ledger" and product_ids is None
             ):
                 counts[rule.code] = self._insert_findings(rule.code, check_sql, ctx)
         self.env["inventory.balance.run.line"].invalidate_model()
