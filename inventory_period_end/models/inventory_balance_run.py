@@ -737,10 +737,10 @@ class InventoryBalanceRun(models.Model):
         self.env["inventory.balance.run.line"].sudo().create(values)
         return len(values)
 
-    def _run_checks(self, product_ids=None):
-        """Run every rule over the scope (or ``product_ids`` within it), after
-        deleting the previous findings there; return ``{code: count}`` and the
-        ledger method used."""
+    def _run_checks(self, product_ids=None, codes=None):
+        """Run every rule (or the rules ``codes``) over the scope (or
+        ``product_ids`` within it), after deleting their previous findings
+        there; return ``{code: count}`` and the ledger method used."""
         self.ensure_one()
         self.env["inventory.ledger"]._check_ledger_access()
         self.env.flush_all()
@@ -759,8 +759,10 @@ class InventoryBalanceRun(models.Model):
         delete = SQL(
             "DELETE FROM inventory_balance_run_line WHERE run_id = %s", self.id
         )
-        if product_ids is not None:
+        if batch:
             delete = SQL("%s AND product_id = ANY(%s)", delete, product_ids)
+        if codes is not None:
+            delete = SQL("%s AND rule_code = ANY(%s)", delete, list(codes))
         self.env.cr.execute(delete)
         ctx = {
             "now": now,
@@ -773,6 +775,8 @@ class InventoryBalanceRun(models.Model):
         counts = {}
         ledger = self.env["inventory.ledger"]
         for rule in RULES:
+            if codes is not None and rule.code not in codes:
+                continue
             if rule.code in COMPANY_CORRECTIONS:
                 counts[rule.code] = (
                     self._check_valuation_account()
@@ -1028,7 +1032,17 @@ class InventoryBalanceRun(models.Model):
                 product_ids,
             )
         )
-        self._run_checks(product_ids)
+        # Only the rules this run corrects are checked again: the others'
+        # findings do not change with the corrections.
+        options = self._options()
+        self._run_checks(
+            product_ids,
+            codes=[
+                code
+                for code in CORRECTION_ORDER
+                if get_rule(code).corrects(self.truth_policy, options)
+            ],
+        )
         targets = SQL(
             "SELECT * FROM inventory_balance_run_line WHERE run_id = %s "
             "AND action = 'proposed' AND product_id = ANY(%s)",
