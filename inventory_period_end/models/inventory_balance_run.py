@@ -47,8 +47,8 @@ VALUED_RULES = ("quant_ledger", "negative")
 BATCH_SIZE = 1000
 # Indexes on Odoo's stock tables for the rules that read them whole: the
 # open move lines and moves (few, for rules b and f) and, for rule h, the done
-# lines by move and the done moves, with the columns read included so that
-# the two merge in id order from the indexes alone.
+# lines by move and the done moves, with the columns read included, so that
+# their totals per product come from the indexes alone.
 STOCK_INDEXES = (
     (
         "stock_move_line_balance_run_open_lines_index",
@@ -63,9 +63,9 @@ STOCK_INDEXES = (
         "WHERE state NOT IN ('draft', 'done', 'cancel')",
     ),
     (
-        "stock_move_line_balance_run_done_moves_index",
+        "stock_move_line_balance_run_done_lines_index",
         "stock_move_line",
-        "(move_id) INCLUDE (quantity_product_uom) WHERE state = 'done'",
+        "(move_id) INCLUDE (product_id, company_id, quantity) WHERE state = 'done'",
     ),
     (
         "stock_move_balance_run_done_index",
@@ -197,6 +197,10 @@ class InventoryBalanceRun(models.Model):
 
     def init(self):
         res = super().init()
+        # Replaced by stock_move_line_balance_run_done_lines_index.
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS stock_move_line_balance_run_done_moves_index"
+        )
         for name, table, definition in STOCK_INDEXES:
             if not index_exists(self.env.cr, name):
                 self.env.cr.execute(
@@ -568,51 +572,75 @@ class InventoryBalanceRun(models.Model):
 
     def _check_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
-        the move's quantity (both in the product's unit).  From a checkpoint,
-        only the moves after it.  For few moves (after a checkpoint, or some
-        products) their lines are looked up move by move; over the whole
-        ledger, the lines are summed per move and merged with the moves."""
-        since = SQL("AND m.date > %s", ctx["since"]) if ctx["since"] else SQL()
-        if ctx["since"] or ctx["product_ids"] is not None:
-            lines = SQL(
-                """
-                LEFT JOIN LATERAL (
-                    SELECT SUM(ml.quantity_product_uom)::float8 AS quantity
-                      FROM stock_move_line ml
-                     WHERE ml.move_id = m.id AND ml.state = 'done'
-                ) l ON TRUE
-                """
-            )
-        else:
-            lines = SQL(
-                """
-                LEFT JOIN (
-                    SELECT ml.move_id, SUM(ml.quantity_product_uom)::float8 AS quantity
-                      FROM stock_move_line ml
-                     WHERE ml.state = 'done'
-                     GROUP BY ml.move_id
-                ) l ON l.move_id = m.id
-                """
-            )
-        return SQL(
+        the move's quantity (both in the product's unit).
+
+        From a checkpoint: the moves after it, their lines looked up move by
+        move.  Over the whole ledger, in two steps within the statement: per
+        product, the totals of the done moves and of their lines in their own
+        units (exact numeric sums), plain and weighted by the move's id modulo
+        a prime, read from the indexes alone and with no join; then, move by
+        move in the product's unit, only the products whose totals differ (a
+        line in another unit than its move's makes its product differ there,
+        and is then compared exactly).  A move whose lines differ changes its
+        product's plain total; differences on several moves of one product
+        that cancel out in both totals would go unseen."""
+        moves = SQL(
             """
             SELECT m.product_id, m.location_dest_id, NULL::int, NULL::int, NULL::int,
-                   m.id, m.quantity::float8 * mu.factor / p.uom_factor,
-                   COALESCE(l.quantity, 0)
+                   m.id, m.quantity::float8 * mu.factor / p.uom_factor AS expected,
+                   COALESCE(l.quantity, 0) AS found
               FROM stock_move m
               JOIN uom_uom mu ON mu.id = m.product_uom
               JOIN run_products p ON p.id = m.product_id
-              %(lines)s
-             WHERE m.state = 'done' AND m.company_id = %(company)s %(since)s
+              LEFT JOIN LATERAL (
+                  SELECT SUM(ml.quantity_product_uom)::float8 AS quantity
+                    FROM stock_move_line ml
+                   WHERE ml.move_id = m.id AND ml.state = 'done'
+              ) l ON TRUE
+             WHERE m.state = 'done' AND m.company_id = %(company)s %(where)s
                AND (m.location_id IN (SELECT id FROM run_locations)
                     OR m.location_dest_id IN (SELECT id FROM run_locations))
                AND ABS(m.quantity::float8 * mu.factor / p.uom_factor
                        - COALESCE(l.quantity, 0)) > %(tolerance)s
             """,
-            lines=lines,
-            since=since,
             company=self.company_id.id,
+            where=SQL("AND m.date > %s", ctx["since"])
+            if ctx["since"]
+            else SQL("AND m.product_id IN (SELECT id FROM suspects)"),
             tolerance=ctx["tolerance"],
+        )
+        if ctx["since"]:
+            return moves
+        return SQL(
+            """
+            WITH move_totals AS (
+                SELECT product_id, SUM(quantity) AS units,
+                       SUM((id %% %(prime)s) * quantity) AS weighted
+                  FROM stock_move
+                 WHERE state = 'done' AND company_id = %(company)s %(products)s
+                 GROUP BY product_id
+            ), line_totals AS (
+                SELECT product_id, SUM(quantity) AS units,
+                       SUM((move_id %% %(prime)s) * quantity) AS weighted
+                  FROM stock_move_line
+                 WHERE state = 'done' AND move_id IS NOT NULL
+                   AND company_id = %(company)s %(products)s
+                 GROUP BY product_id
+            ), suspects AS (
+                SELECT COALESCE(mt.product_id, lt.product_id) AS id
+                  FROM move_totals mt
+                  FULL JOIN line_totals lt ON lt.product_id = mt.product_id
+                 WHERE COALESCE(mt.units, 0) <> COALESCE(lt.units, 0)
+                    OR COALESCE(mt.weighted, 0) <> COALESCE(lt.weighted, 0)
+            )
+            %(moves)s
+            """,
+            products=SQL("AND product_id = ANY(%s)", ctx["product_ids"])
+            if ctx["product_ids"] is not None
+            else SQL(),
+            prime=65521,
+            company=self.company_id.id,
+            moves=moves,
         )
 
     def _check_zero_quant_sql(self, ctx):

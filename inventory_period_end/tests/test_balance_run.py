@@ -475,6 +475,44 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual((line.expected, line.found, line.difference), (36, 24, -12))
         self.assertEqual(line.action, "reported")
 
+    def test_move_lines_sum_compensating(self):
+        """Two moves of one product wrong by +2 and -2: the product's plain
+        totals agree, its id-weighted totals do not; both moves are found."""
+        receipts = (
+            self.env["stock.move.line"]
+            .search(
+                [
+                    ("product_id", "=", self.p1.id),
+                    ("location_id", "=", self.supplier.id),
+                ]
+            )
+            .move_id
+        )
+        self.assertEqual(sorted(receipts.mapped("quantity")), [40, 100])
+        for move in receipts:
+            self._sql(
+                "UPDATE stock_move SET quantity = quantity + %s WHERE id = %s",
+                2 if move.quantity == 100 else -2,
+                move.id,
+            )
+        for method in ("ledger", "auto"):
+            run = self._report(ledger_method=method)
+            self.assertEqual(
+                {(line.move_id, line.expected, line.found) for line in run.line_ids},
+                {
+                    (
+                        receipts.filtered(lambda m: m.location_dest_id == self.bin1),
+                        102,
+                        100,
+                    ),
+                    (
+                        receipts.filtered(lambda m: m.location_dest_id == self.bin2a),
+                        38,
+                        40,
+                    ),
+                },
+            )
+
     # ------------------------------------------------------ (i) zero quants
     def test_zero_quant(self):
         self._sql(
