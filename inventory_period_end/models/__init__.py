@@ -5,3 +5,6 @@ from . import res_company
 from . import res_config_settings
 from . import stock_move
 from . import stock_move_line
+from . import inventory_balance_run
+from . import inventory_balance_run_line
+from . import inventory_balance_run_valuation
