@@ -24,7 +24,7 @@ class InventoryPeriod(models.Model):
 
     _name = "inventory.period"
     _description = "Inventory Period"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "company_id, date_from desc"
     _check_company_auto = True
 
@@ -59,6 +59,14 @@ class InventoryPeriod(models.Model):
         string="Closing snapshot",
         readonly=True,
         ondelete="set null",
+    )
+    check_run_id = fields.Many2one(
+        "inventory.balance.run",
+        string="Period-end check",
+        readonly=True,
+        ondelete="set null",
+        help="The report-only balance run the scheduled action made at the "
+        "period's end.",
     )
 
     _date_order = models.Constraint(
@@ -121,11 +129,105 @@ class InventoryPeriod(models.Model):
         self.ensure_one()
         return period_end_moment(self.date_to)
 
-    def _check_balance_run(self):
-        """Hook: refuse to close without a clean balance run of the period.
+    def _clean_balance_run(self):
+        """The latest balance run of the whole company at or after the period's
+        end that left no error open: checked without error findings, or
+        corrected (its reported-only errors still count)."""
+        self.ensure_one()
+        runs = self.env["inventory.balance.run"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date", ">=", self._end_moment()),
+                ("state", "in", ("done", "corrected")),
+                ("warehouse_ids", "=", False),
+                ("location_ids", "=", False),
+                ("categ_ids", "=", False),
+                ("product_ids", "=", False),
+            ],
+            order="started_at desc, id desc",
+            limit=1,
+        )
+        if not runs:
+            return runs, False
+        open_errors = self.env["inventory.balance.run.line"].search_count(
+            [
+                ("run_id", "=", runs.id),
+                ("severity", "=", "error"),
+                ("action", "!=", "taken"),
+            ]
+        )
+        return runs, not open_errors
 
-        The balance run of this addon overrides it; the base accepts."""
-        return True
+    def _check_balance_run(self):
+        """Refuse to close without a clean balance run of the whole company at
+        or after the period's end."""
+        run, clean = self._clean_balance_run()
+        if not run:
+            raise UserError(
+                self.env._(
+                    "Run a balance run of the whole company dated at or after "
+                    "%(end)s before closing %(name)s.",
+                    end=self._end_moment(),
+                    name=self.name,
+                )
+            )
+        if not clean:
+            raise UserError(
+                self.env._(
+                    "The balance run %(run)s found errors that are not corrected: "
+                    "correct them (or run again) before closing %(name)s.",
+                    run=run.name,
+                    name=self.name,
+                )
+            )
+
+    @api.model
+    def _cron_period_end_check(self):
+        """At each period end: one report-only balance run of the whole
+        company per ended open period, and its counts per rule as an activity
+        for the inventory period administrators."""
+        today = fields.Date.context_today(self)
+        periods = self.search(
+            [
+                ("state", "=", "open"),
+                ("date_to", "<", today),
+                ("check_run_id", "=", False),
+            ]
+        )
+        managers = self.env.ref(
+            "inventory_period_end.group_inventory_period_end_manager"
+        ).all_user_ids.filtered(lambda user: not user.share and user.active)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        for period in periods.sorted("date_to"):
+            company = period.company_id
+            Run = self.env["inventory.balance.run"].with_company(company)
+            run = Run.browse(
+                Run.start_report(
+                    {"company_id": company.id, "date": period._end_moment()}
+                )
+            )
+            period.check_run_id = run
+            counts = {code: n for code, n in run.get_counts().items() if n}
+            summary = ", ".join(
+                f"{code}: {count}" for code, count in sorted(counts.items())
+            ) or self.env._("nothing found")
+            for user in managers.filtered(lambda u, c=company: c in u.company_ids):
+                period.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Period-end check of %(name)s: %(count)s findings",
+                        name=period.name,
+                        count=run.line_count,
+                    ),
+                    note=self.env._(
+                        "Balance run %(run)s (report only) at %(end)s. Findings "
+                        "per rule: %(summary)s.",
+                        run=run.name,
+                        end=period._end_moment(),
+                        summary=summary,
+                    ),
+                )
 
     @api.model
     def generate_periods(self, company_id=None, until=None):

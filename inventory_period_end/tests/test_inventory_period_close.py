@@ -48,8 +48,21 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
     def _day_ago(cls, days):
         return (cls.now - timedelta(days=days)).date()
 
+    def _balance_run(self, period):
+        """A report-only balance run of the whole company at the period end."""
+        return self.env["inventory.balance.run"].browse(
+            self.env["inventory.balance.run"].start_report(
+                {"date": period._end_moment()}
+            )
+        )
+
+    def _close(self, periods):
+        for period in periods.sorted("date_from"):
+            self._balance_run(period)
+            period.action_close()
+
     def test_close_stores_checkpoint_snapshot_and_lock_date(self):
-        self.first.action_close()
+        self._close(self.first)
         self.assertEqual(self.first.state, "closed")
         self.assertEqual(self.first.closed_by_id, self.env.user)
         self.assertEqual(self.company.stock_lock_date, self.first.date_to)
@@ -83,7 +96,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertIn("Period closed", self.first.message_ids[0].body)
 
     def test_lock_date_blocks_moves_inside_the_closed_period(self):
-        self.first.action_close()
+        self._close(self.first)
         inside = self.now - timedelta(days=40)
         # A move done today is fine; re-dating it into the closed period is not.
         move = self._move(self.p1, self.supplier, self.bin1, 5, self.now)
@@ -108,7 +121,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(move.date, inside)
 
     def test_lock_date_blocks_validating_a_picking_dated_inside(self):
-        self.first.action_close()
+        self._close(self.first)
         picking = self.env["stock.picking"].create(
             {
                 "picking_type_id": self.warehouse.in_type_id.id,
@@ -139,7 +152,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(picking.move_ids.date, self.now - timedelta(days=2))
 
     def test_lock_date_blocks_backdated_adjustments(self):
-        self.first.action_close()
+        self._close(self.first)
         adjustment = self.env["inventory.adjustment"].create(
             {
                 "name": "Late count",
@@ -162,6 +175,68 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             adjustment.action_confirm()
         self.assertEqual(adjustment.state, "draft")
 
+    def test_close_needs_a_clean_balance_run(self):
+        with self.assertRaisesRegex(UserError, "Run a balance run"):
+            self.first.action_close()
+        # A run of part of the company does not count.
+        self.env["inventory.balance.run"].start_report(
+            {"date": self.first._end_moment(), "product_ids": self.p1.ids}
+        )
+        with self.assertRaisesRegex(UserError, "Run a balance run"):
+            self.first.action_close()
+        # A run that found an error blocks until it is corrected.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_quant SET quantity = quantity + 5 WHERE id = %s",
+            [
+                self.env["stock.quant"]
+                .search(
+                    [
+                        ("product_id", "=", self.p1.id),
+                        ("location_id", "=", self.bin1.id),
+                    ]
+                )
+                .id
+            ],
+        )
+        self.env["stock.quant"].invalidate_model()
+        run = self._balance_run(self.first)
+        self.assertTrue(run.line_count)
+        with self.assertRaisesRegex(UserError, "found errors"):
+            self.first.action_close()
+        run.action_apply_corrections()
+        self.first.action_close()
+        self.assertEqual(self.first.state, "closed")
+
+    def test_scheduled_check_at_each_period_end(self):
+        Period = self.env["inventory.period"]
+        Period._cron_period_end_check()
+        self.assertTrue(self.first.check_run_id)
+        self.assertTrue(self.second.check_run_id)
+        self.assertFalse(self.current.check_run_id)
+        run = self.first.check_run_id
+        self.assertEqual(run.mode, "report")
+        self.assertEqual(run.date, self.first._end_moment())
+        activities = self.first.activity_ids
+        self.assertTrue(activities)
+        self.assertIn("Period-end check of First", activities[0].summary)
+        self.assertTrue(
+            all(
+                user.has_group(
+                    "inventory_period_end.group_inventory_period_end_manager"
+                )
+                for user in activities.user_id
+            )
+        )
+        # Once per period: running again adds nothing.
+        count = len(self.first.activity_ids)
+        Period._cron_period_end_check()
+        self.assertEqual(self.first.check_run_id, run)
+        self.assertEqual(len(self.first.activity_ids), count)
+        # A clean scheduled run lets the period close.
+        self.first.action_close()
+        self.assertEqual(self.first.state, "closed")
+
     def test_close_order_current_period_and_rights(self):
         with self.assertRaisesRegex(UserError, "Close First before Second"):
             self.second.action_close()
@@ -170,7 +245,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self.first.with_user(self.user).action_close()
         self.assertEqual(self.first.state, "open")
-        self.first.action_close()
+        self._close(self.first)
         with self.assertRaisesRegex(UserError, "already closed"):
             self.first.action_close()
         with self.assertRaisesRegex(UserError, "closed period cannot be changed"):
@@ -179,7 +254,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             self.first.unlink()
 
     def test_reopen_is_logged_and_moves_the_lock_date_back(self):
-        (self.first | self.second).action_close()
+        self._close(self.first | self.second)
         self.assertEqual(self.company.stock_lock_date, self.second.date_to)
         with self.assertRaisesRegex(UserError, "Reopen Second before First"):
             self.first.action_reopen()
@@ -200,11 +275,11 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         manual = self.Checkpoint.browse(
             self.Checkpoint.build_checkpoint(self.now - timedelta(days=65))
         )
-        self.first.action_close()
+        self._close(self.first)
         first_checkpoint = self.first.checkpoint_id
         self.assertTrue(first_checkpoint.exists())
         self.assertFalse(manual.exists())
-        self.second.action_close()
+        self._close(self.second)
         self.assertFalse(first_checkpoint.exists())
         self.assertFalse(self.first.checkpoint_id)
         self.assertTrue(self.second.checkpoint_id.exists())
