@@ -204,7 +204,9 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertTrue(run.line_count)
         with self.assertRaisesRegex(UserError, "found errors"):
             self.first.action_close()
+        run.mode = "balance"
         run.action_apply_corrections()
+        self.assertEqual(run.state, "corrected")
         self.first.action_close()
         self.assertEqual(self.first.state, "closed")
 
