@@ -102,6 +102,48 @@ class TestBalanceRunRpc(BalanceRunMixin, HttpCase):
             self._call("rpc_balance_user", "start_report", [{"date": "2999-01-01"}])
         self.assertIn("future", caught.exception.faultString)
 
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
+    def test_close_period_xmlrpc(self):
+        """Create the periods, check the last one's end, close it: the lock date
+        follows; a user without the administrator group is refused."""
+        today = datetime.now().date()
+        end = today - timedelta(days=2)
+        period = self.env["inventory.period"].create(
+            {
+                "name": "RPC period",
+                "date_from": end - timedelta(days=27),
+                "date_to": end,
+            }
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._call(
+                "rpc_balance_manager",
+                "close_period",
+                [period.id],
+                model="inventory.period",
+            )
+        self.assertIn("Run a balance run", caught.exception.faultString)
+        self._call(
+            "rpc_balance_manager",
+            "start_report",
+            [{"date": f"{end} 23:59:59"}],
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._call(
+                "rpc_balance_user",
+                "close_period",
+                [period.id],
+                model="inventory.period",
+            )
+        self.assertIn("administrators", caught.exception.faultString)
+        checkpoint_id = self._call(
+            "rpc_balance_manager", "close_period", [period.id], model="inventory.period"
+        )
+        period.invalidate_recordset()
+        self.assertEqual(period.state, "closed")
+        self.assertEqual(period.checkpoint_id.id, checkpoint_id)
+        self.assertEqual(self.env.company.stock_lock_date, end)
+
     def _json2(self, login, method, payload):
         return self.url_open(
             f"/json/2/inventory.balance.run/{method}",
