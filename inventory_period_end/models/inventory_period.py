@@ -60,6 +60,15 @@ class InventoryPeriod(models.Model):
         readonly=True,
         ondelete="set null",
     )
+    ageing_state = fields.Selection(
+        [("pending", "Being stored"), ("stored", "Stored")],
+        string="Ageing at the end",
+        readonly=True,
+        copy=False,
+        help="The aged inventory at the period's end is stored by a background "
+        "job right after the close.",
+    )
+    ageing_ids = fields.One2many("inventory.period.ageing", "period_id", readonly=True)
     check_run_id = fields.Many2one(
         "inventory.balance.run",
         string="Period-end check",
@@ -344,6 +353,12 @@ class InventoryPeriod(models.Model):
         )
         if not company.stock_lock_date or company.stock_lock_date < self.date_to:
             company.sudo().stock_lock_date = self.date_to
+        # The ageing at the end takes as long as the rest of the close at
+        # scale: a background job stores it right after this transaction.
+        self.ageing_state = "pending"
+        self.env.ref(
+            "inventory_period_end.ir_cron_inventory_period_store_ageing"
+        )._trigger()
         self.message_post(
             body=self.env._(
                 "Period closed: stock locked until %(lock)s; closing checkpoint "
@@ -427,6 +442,8 @@ class InventoryPeriod(models.Model):
             )
             period.company_id.sudo().stock_lock_date = previous.date_to or False
             period.state = "open"
+            period.ageing_ids.sudo().unlink()
+            period.ageing_state = False
             period.message_post(
                 body=self.env._(
                     "Period reopened by %(user)s: the stock lock date is now %(lock)s.",
@@ -435,6 +452,84 @@ class InventoryPeriod(models.Model):
                 )
             )
         return True
+
+    # ------------------------------------------------------------ ageing
+    def _store_ageing(self):
+        """Store the aged inventory at the period's end: one INSERT ... SELECT
+        of the ageing's layers grouped per product, warehouse, lot, bucket and
+        year (with ``since`` would lose the years, so every layer is read)."""
+        Ageing = self.env["inventory.ageing"]
+        Bucket = self.env["inventory.ageing.bucket"]
+        buckets = Bucket.search([])
+        for period in self:
+            at = period._end_moment()
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM inventory_period_ageing WHERE period_id = %s",
+                    period.id,
+                )
+            )
+            layers = Ageing._layers_sql(at, [period.company_id.id])
+            index = Ageing._bucket_case_sql(
+                at, Bucket._buckets(), SQL("l.incoming_date")
+            )
+            with self.env["inventory.ledger"]._aggregation_settings(
+                hash_joins=True, work_mem="256MB"
+            ):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                    INSERT INTO inventory_period_ageing
+                        (period_id, company_id, product_id, categ_id, warehouse_id,
+                         lot_id, bucket_id, incoming_year, quantity, value,
+                         create_uid, create_date, write_uid, write_date)
+                    SELECT %(period)s, g.company_id, g.product_id, pt.categ_id,
+                           g.warehouse_id, g.lot_id, g.bucket_id, g.incoming_year,
+                           g.quantity, g.quantity * %(cost)s,
+                           %(uid)s, now() at time zone 'UTC',
+                           %(uid)s, now() at time zone 'UTC'
+                      FROM (
+                        SELECT l.company_id, l.product_id, l.warehouse_id, l.lot_id,
+                               (%(bucket_ids)s::int[])[%(index)s + 1] AS bucket_id,
+                               EXTRACT(YEAR FROM l.incoming_date)::int
+                                   AS incoming_year,
+                               SUM(l.quantity) AS quantity
+                          FROM (%(layers)s) l
+                         GROUP BY 1, 2, 3, 4, 5, 6
+                      ) g
+                      LEFT JOIN product_product pp ON pp.id = g.product_id
+                      LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    """,
+                        period=period.id,
+                        cost=Ageing._cost_sql(SQL("g.company_id")),
+                        uid=self.env.uid,
+                        bucket_ids=buckets.ids,
+                        index=index,
+                        layers=layers,
+                    )
+                )
+            period.ageing_state = "stored"
+        self.env["inventory.period.ageing"].invalidate_model()
+        self.invalidate_recordset(["ageing_ids"])
+
+    @api.model
+    def _cron_store_ageing(self):
+        """Store the ageing of the periods closed since the last run."""
+        periods = self.search(
+            [("state", "=", "closed"), ("ageing_state", "=", "pending")]
+        )
+        periods._store_ageing()
+
+    def action_open_ageing(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Aged inventory at the end of %(name)s", name=self.name),
+            "res_model": "inventory.period.ageing",
+            "view_mode": "pivot,list",
+            "domain": [("period_id", "=", self.id)],
+        }
 
     # ------------------------------------------------------------ RPC
     @api.model

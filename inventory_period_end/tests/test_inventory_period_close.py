@@ -95,6 +95,43 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(snapped, from_ledger)
         self.assertIn("Period closed", self.first.message_ids[0].body)
 
+    def test_close_stores_the_ageing_at_the_end(self):
+        self._close(self.first)
+        self.assertEqual(self.first.ageing_state, "pending")
+        self.env["inventory.period"]._cron_store_ageing()
+        self.assertEqual(self.first.ageing_state, "stored")
+        stored = {}
+        for row in self.first.ageing_ids:
+            key = (
+                row.product_id.id,
+                row.warehouse_id.id or False,
+                row.lot_id.id or False,
+            )
+            stored.setdefault(key, {}).setdefault(row.bucket_id.name, 0.0)
+            stored[key][row.bucket_id.name] += row.quantity
+        computed = self.env["inventory.ageing"].ageing_at(self.first._end_moment())
+        expected = {
+            (r["product_id"], r["warehouse_id"], r["lot_id"]): {
+                name: q
+                for name, q in zip(computed["buckets"], r["quantities"], strict=True)
+                if q
+            }
+            for r in computed["rows"]
+        }
+        self.assertTrue(expected)
+        self.assertEqual(
+            {k: {n: round(q, 6) for n, q in v.items() if q} for k, v in stored.items()},
+            expected,
+        )
+        self.assertEqual(
+            self.first.action_open_ageing()["domain"],
+            [("period_id", "=", self.first.id)],
+        )
+        # Reopening forgets it: the next close stores it again.
+        self.first.action_reopen()
+        self.assertFalse(self.first.ageing_ids)
+        self.assertFalse(self.first.ageing_state)
+
     def test_lock_date_blocks_moves_inside_the_closed_period(self):
         self._close(self.first)
         inside = self.now - timedelta(days=40)
