@@ -822,9 +822,18 @@ class InventoryBalanceRun(models.Model):
                 counts[rule.code] = 0
                 continue
             # The engine's memory and parallel settings; the planner's own
-            # joins (forcing hash joins makes rule a ten times slower).
+            # joins (forcing hash joins makes rule a ten times slower).  Rule h
+            # over the whole ledger reads its covering indexes rather than the
+            # tables (at 10M lines: 1 s instead of 5 s per table).
+            index_only = rule.code == "move_lines_sum" and not ctx["since"]
             with ledger._aggregation_settings():
-                counts[rule.code] = self._insert_findings(rule.code, check_sql, ctx)
+                if index_only:
+                    self.env.cr.execute("SET LOCAL enable_seqscan = off")
+                try:
+                    counts[rule.code] = self._insert_findings(rule.code, check_sql, ctx)
+                finally:
+                    if index_only:
+                        self.env.cr.execute("RESET enable_seqscan")
         self.env["inventory.balance.run.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
         return counts, method
