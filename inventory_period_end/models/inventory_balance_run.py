@@ -281,7 +281,9 @@ class InventoryBalanceRun(models.Model):
     def _context_sql(self, product_ids):
         """The CTEs every check starts from: ``run_locations`` (the scope's
         internal, and with the transit option transit, locations) and
-        ``run_products`` (the scope's stock-kept products)."""
+        ``run_products`` (the scope's stock-kept products; not materialized,
+        so that the planner knows how many there are: it guesses 200 rows for
+        a materialized CTE and then probes the quants product by product)."""
         self.ensure_one()
         scope = self.env["inventory.ledger"]._scope_locations_sql(
             [self.company_id.id], self._scope_location_ids()
@@ -299,7 +301,7 @@ class InventoryBalanceRun(models.Model):
                   JOIN stock_location l ON l.id = s.id
                  WHERE l.usage = ANY(%(usages)s)
             ),
-            run_products AS MATERIALIZED (
+            run_products AS NOT MATERIALIZED (
                 SELECT pp.id,
                        COALESCE((pp.standard_price ->> %(company)s)::float8, 0) AS cost,
                        u.factor AS uom_factor
@@ -388,7 +390,8 @@ class InventoryBalanceRun(models.Model):
 
     def _check_reserved_sql(self, ctx):
         """(b) Reserved quantity of the quants against the move lines not done
-        (those are what Odoo 19 reserves), per key."""
+        (those are what Odoo 19 reserves), per key; quants reserving nothing
+        only matter where lines are reserved, which the lines side brings."""
         return SQL(
             """
             SELECT product_id, location_id, lot_id, package_id, owner_id,
@@ -397,6 +400,7 @@ class InventoryBalanceRun(models.Model):
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
                        0::float8 AS lines, reserved_quantity::float8 AS quant
                   FROM stock_quant
+                 WHERE reserved_quantity <> 0
                 UNION ALL
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
                        quantity_product_uom::float8, 0::float8
@@ -818,9 +822,18 @@ class InventoryBalanceRun(models.Model):
                 counts[rule.code] = 0
                 continue
             # The engine's memory and parallel settings; the planner's own
-            # joins (forcing hash joins makes rule a ten times slower).
+            # joins (forcing hash joins makes rule a ten times slower).  Rule h
+            # over the whole ledger reads its covering indexes rather than the
+            # tables (at 10M lines: 1 s instead of 5 s per table).
+            index_only = rule.code == "move_lines_sum" and not ctx["since"]
             with ledger._aggregation_settings():
-                counts[rule.code] = self._insert_findings(rule.code, check_sql, ctx)
+                if index_only:
+                    self.env.cr.execute("SET LOCAL enable_seqscan = off")
+                try:
+                    counts[rule.code] = self._insert_findings(rule.code, check_sql, ctx)
+                finally:
+                    if index_only:
+                        self.env.cr.execute("RESET enable_seqscan")
         self.env["inventory.balance.run.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
         return counts, method
