@@ -145,6 +145,13 @@ class InventoryBalanceRun(models.Model):
         "databases); a correcting run posts Odoo's stock closing entry.  The "
         "whole company only: ignored when the run has a scope.",
     )
+    check_ageing = fields.Boolean(
+        string="Check the aged inventory",
+        help="Compute the aged inventory at the run's moment and compare its "
+        "buckets, per product, warehouse and lot, with the quantity on hand of "
+        "the quants (reported only; the quantity rules correct the quants). The "
+        "whole company only: ignored when the run has a scope.",
+    )
     ledger_method = fields.Selection(
         [
             ("auto", "Latest checkpoint if any"),
@@ -648,6 +655,58 @@ class InventoryBalanceRun(models.Model):
             moves=moves,
         )
 
+    def _check_ageing_on_hand_sql(self, ctx):
+        """(Aged inventory) The buckets of every product, warehouse and lot
+        (from the ledger, FIFO) against the quants' quantity on hand there."""
+        has_scope = (
+            self.warehouse_ids
+            or self.location_ids
+            or self.categ_ids
+            or self.product_ids
+        )
+        if not self.check_ageing or has_scope or ctx["product_ids"] is not None:
+            return None
+        company_ids = [self.company_id.id]
+        # On hand from the ledger (never rolled back from the quants): the
+        # quants are what it is compared with.
+        layers = self.env["inventory.ageing"]._layers_sql(
+            ctx["now"],
+            company_ids,
+            method="checkpoint" if ctx["method"] == "checkpoint" else "ledger",
+        )
+        return SQL(
+            """
+            SELECT COALESCE(q.product_id, a.product_id),
+                   w.lot_stock_id, NULLIF(COALESCE(q.lot_key, a.lot_key), 0),
+                   NULL::int, NULL::int, NULL::int,
+                   COALESCE(q.quantity, 0)::float8, COALESCE(a.quantity, 0)::float8
+              FROM (
+                SELECT sq.product_id, COALESCE(loc.warehouse_id, 0) AS warehouse_key,
+                       COALESCE(sq.lot_id, 0) AS lot_key, SUM(sq.quantity) AS quantity
+                  FROM stock_quant sq
+                  JOIN stock_location loc ON loc.id = sq.location_id
+                 WHERE loc.usage = 'internal' AND loc.company_id = ANY(%(companies)s)
+                   AND sq.product_id IN (SELECT id FROM run_products)
+                 GROUP BY 1, 2, 3
+              ) q
+              FULL JOIN (
+                SELECT l.product_id, COALESCE(l.warehouse_id, 0) AS warehouse_key,
+                       COALESCE(l.lot_id, 0) AS lot_key, SUM(l.quantity) AS quantity
+                  FROM (%(layers)s) l
+                 WHERE l.product_id IN (SELECT id FROM run_products)
+                 GROUP BY 1, 2, 3
+              ) a ON a.product_id = q.product_id
+                 AND a.warehouse_key = q.warehouse_key AND a.lot_key = q.lot_key
+              LEFT JOIN stock_warehouse w
+                ON w.id = NULLIF(COALESCE(q.warehouse_key, a.warehouse_key), 0)
+             WHERE ABS(COALESCE(q.quantity, 0) - COALESCE(a.quantity, 0))
+                   > %(tolerance)s
+            """,
+            companies=company_ids,
+            layers=layers,
+            tolerance=ctx["tolerance"],
+        )
+
     def _check_zero_quant_sql(self, ctx):
         """(i) Quants with neither quantity nor reservation nor a count set."""
         return SQL(
@@ -716,6 +775,8 @@ class InventoryBalanceRun(models.Model):
             options.append("purge_zero_quants")
         if self.check_valuation:
             options.append("check_valuation")
+        if self.check_ageing:
+            options.append("check_ageing")
         return tuple(options)
 
     def _checks_valuation(self):
@@ -1425,6 +1486,7 @@ class InventoryBalanceRun(models.Model):
             "balance_transit",
             "purge_zero_quants",
             "check_valuation",
+            "check_ageing",
             "ledger_method",
             "mode",
         }

@@ -212,7 +212,11 @@ class InventoryPeriod(models.Model):
             Run = self.env["inventory.balance.run"].with_company(company)
             run = Run.browse(
                 Run.start_report(
-                    {"company_id": company.id, "date": period._end_moment()}
+                    {
+                        "company_id": company.id,
+                        "date": period._end_moment(),
+                        "check_ageing": True,
+                    }
                 )
             )
             period.check_run_id = run

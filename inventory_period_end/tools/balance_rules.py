@@ -201,6 +201,15 @@ RULES = (
         corrections=_same(Correction("none", "none", _REPORTED)),
     ),
     BalanceRule(
+        code="ageing_on_hand",
+        letter="j",
+        name="Aged inventory vs on hand",
+        severity="warning",
+        message="The aged inventory differs from the quantity on hand",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        option="check_ageing",
+    ),
+    BalanceRule(
         code="zero_quant",
         letter="i",
         name="Zero quant",
