@@ -31,6 +31,7 @@ class InventoryAgeing(models.AbstractModel):
         product_ids=None,
         since=None,
         with_lines=False,
+        method="auto",
     ):
         """Rows ``(product_id, warehouse_id, lot_id, company_id, incoming_date,
         quantity, line_id)``: the layers of each positive or negative on-hand balance at
@@ -38,7 +39,8 @@ class InventoryAgeing(models.AbstractModel):
         is the incoming move line (NULL for the unexplained rest), with
         ``with_lines`` only: without, the lines are read from the ledger's
         covering index alone, and lines of the same moment are taken in any
-        order (their layers have the same date, so the same age).
+        order (their layers have the same date, so the same age).  ``method``
+        is the engine's (see ``inventory.ledger.balances_at``).
 
         With ``since``, only the incoming lines from that moment on are read:
         what they do not explain came in earlier (or is unexplained), which is
@@ -51,7 +53,11 @@ class InventoryAgeing(models.AbstractModel):
         if warehouse_ids is not None:
             where.append(SQL("loc.warehouse_id = ANY(%s)", warehouse_ids))
         balances, _method = ledger._balance_sql(
-            at, ("product", "location", "lot"), company_ids, product_ids=product_ids
+            at,
+            ("product", "location", "lot"),
+            company_ids,
+            product_ids=product_ids,
+            method=method,
         )
         return SQL(
             """

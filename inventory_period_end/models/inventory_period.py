@@ -24,7 +24,7 @@ class InventoryPeriod(models.Model):
 
     _name = "inventory.period"
     _description = "Inventory Period"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "company_id, date_from desc"
     _check_company_auto = True
 
@@ -59,6 +59,23 @@ class InventoryPeriod(models.Model):
         string="Closing snapshot",
         readonly=True,
         ondelete="set null",
+    )
+    ageing_state = fields.Selection(
+        [("pending", "Being stored"), ("stored", "Stored")],
+        string="Ageing at the end",
+        readonly=True,
+        copy=False,
+        help="The aged inventory at the period's end is stored by a background "
+        "job right after the close.",
+    )
+    ageing_ids = fields.One2many("inventory.period.ageing", "period_id", readonly=True)
+    check_run_id = fields.Many2one(
+        "inventory.balance.run",
+        string="Period-end check",
+        readonly=True,
+        ondelete="set null",
+        help="The report-only balance run the scheduled action made at the "
+        "period's end.",
     )
 
     _date_order = models.Constraint(
@@ -121,11 +138,109 @@ class InventoryPeriod(models.Model):
         self.ensure_one()
         return period_end_moment(self.date_to)
 
-    def _check_balance_run(self):
-        """Hook: refuse to close without a clean balance run of the period.
+    def _clean_balance_run(self):
+        """The latest balance run of the whole company at or after the period's
+        end that left no error open: checked without error findings, or
+        corrected (its reported-only errors still count)."""
+        self.ensure_one()
+        runs = self.env["inventory.balance.run"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date", ">=", self._end_moment()),
+                ("state", "in", ("done", "corrected")),
+                ("warehouse_ids", "=", False),
+                ("location_ids", "=", False),
+                ("categ_ids", "=", False),
+                ("product_ids", "=", False),
+            ],
+            order="started_at desc, id desc",
+            limit=1,
+        )
+        if not runs:
+            return runs, False
+        open_errors = self.env["inventory.balance.run.line"].search_count(
+            [
+                ("run_id", "=", runs.id),
+                ("severity", "=", "error"),
+                ("action", "!=", "taken"),
+            ]
+        )
+        return runs, not open_errors
 
-        The balance run of this addon overrides it; the base accepts."""
-        return True
+    def _check_balance_run(self):
+        """Refuse to close without a clean balance run of the whole company at
+        or after the period's end."""
+        run, clean = self._clean_balance_run()
+        if not run:
+            raise UserError(
+                self.env._(
+                    "Run a balance run of the whole company dated at or after "
+                    "%(end)s before closing %(name)s.",
+                    end=self._end_moment(),
+                    name=self.name,
+                )
+            )
+        if not clean:
+            raise UserError(
+                self.env._(
+                    "The balance run %(run)s found errors that are not corrected: "
+                    "correct them (or run again) before closing %(name)s.",
+                    run=run.name,
+                    name=self.name,
+                )
+            )
+
+    @api.model
+    def _cron_period_end_check(self):
+        """At each period end: one report-only balance run of the whole
+        company per ended open period, and its counts per rule as an activity
+        for the inventory period administrators."""
+        today = fields.Date.context_today(self)
+        periods = self.search(
+            [
+                ("state", "=", "open"),
+                ("date_to", "<", today),
+                ("check_run_id", "=", False),
+            ]
+        )
+        managers = self.env.ref(
+            "inventory_period_end.group_inventory_period_end_manager"
+        ).all_user_ids.filtered(lambda user: not user.share and user.active)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        for period in periods.sorted("date_to"):
+            company = period.company_id
+            Run = self.env["inventory.balance.run"].with_company(company)
+            run = Run.browse(
+                Run.start_report(
+                    {
+                        "company_id": company.id,
+                        "date": period._end_moment(),
+                        "check_ageing": True,
+                    }
+                )
+            )
+            period.check_run_id = run
+            counts = {code: n for code, n in run.get_counts().items() if n}
+            summary = ", ".join(
+                f"{code}: {count}" for code, count in sorted(counts.items())
+            ) or self.env._("nothing found")
+            for user in managers.filtered(lambda u, c=company: c in u.company_ids):
+                period.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Period-end check of %(name)s: %(count)s findings",
+                        name=period.name,
+                        count=run.line_count,
+                    ),
+                    note=self.env._(
+                        "Balance run %(run)s (report only) at %(end)s. Findings "
+                        "per rule: %(summary)s.",
+                        run=run.name,
+                        end=period._end_moment(),
+                        summary=summary,
+                    ),
+                )
 
     @api.model
     def generate_periods(self, company_id=None, until=None):
@@ -242,6 +357,12 @@ class InventoryPeriod(models.Model):
         )
         if not company.stock_lock_date or company.stock_lock_date < self.date_to:
             company.sudo().stock_lock_date = self.date_to
+        # The ageing at the end takes as long as the rest of the close at
+        # scale: a background job stores it right after this transaction.
+        self.ageing_state = "pending"
+        self.env.ref(
+            "inventory_period_end.ir_cron_inventory_period_store_ageing"
+        )._trigger()
         self.message_post(
             body=self.env._(
                 "Period closed: stock locked until %(lock)s; closing checkpoint "
@@ -325,6 +446,8 @@ class InventoryPeriod(models.Model):
             )
             period.company_id.sudo().stock_lock_date = previous.date_to or False
             period.state = "open"
+            period.ageing_ids.sudo().unlink()
+            period.ageing_state = False
             period.message_post(
                 body=self.env._(
                     "Period reopened by %(user)s: the stock lock date is now %(lock)s.",
@@ -333,6 +456,84 @@ class InventoryPeriod(models.Model):
                 )
             )
         return True
+
+    # ------------------------------------------------------------ ageing
+    def _store_ageing(self):
+        """Store the aged inventory at the period's end: one INSERT ... SELECT
+        of the ageing's layers grouped per product, warehouse, lot, bucket and
+        year (with ``since`` would lose the years, so every layer is read)."""
+        Ageing = self.env["inventory.ageing"]
+        Bucket = self.env["inventory.ageing.bucket"]
+        buckets = Bucket.search([])
+        for period in self:
+            at = period._end_moment()
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM inventory_period_ageing WHERE period_id = %s",
+                    period.id,
+                )
+            )
+            layers = Ageing._layers_sql(at, [period.company_id.id])
+            index = Ageing._bucket_case_sql(
+                at, Bucket._buckets(), SQL("l.incoming_date")
+            )
+            with self.env["inventory.ledger"]._aggregation_settings(
+                hash_joins=True, work_mem="256MB"
+            ):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                    INSERT INTO inventory_period_ageing
+                        (period_id, company_id, product_id, categ_id, warehouse_id,
+                         lot_id, bucket_id, incoming_year, quantity, value,
+                         create_uid, create_date, write_uid, write_date)
+                    SELECT %(period)s, g.company_id, g.product_id, pt.categ_id,
+                           g.warehouse_id, g.lot_id, g.bucket_id, g.incoming_year,
+                           g.quantity, g.quantity * %(cost)s,
+                           %(uid)s, now() at time zone 'UTC',
+                           %(uid)s, now() at time zone 'UTC'
+                      FROM (
+                        SELECT l.company_id, l.product_id, l.warehouse_id, l.lot_id,
+                               (%(bucket_ids)s::int[])[%(index)s + 1] AS bucket_id,
+                               EXTRACT(YEAR FROM l.incoming_date)::int
+                                   AS incoming_year,
+                               SUM(l.quantity) AS quantity
+                          FROM (%(layers)s) l
+                         GROUP BY 1, 2, 3, 4, 5, 6
+                      ) g
+                      LEFT JOIN product_product pp ON pp.id = g.product_id
+                      LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    """,
+                        period=period.id,
+                        cost=Ageing._cost_sql(SQL("g.company_id")),
+                        uid=self.env.uid,
+                        bucket_ids=buckets.ids,
+                        index=index,
+                        layers=layers,
+                    )
+                )
+            period.ageing_state = "stored"
+        self.env["inventory.period.ageing"].invalidate_model()
+        self.invalidate_recordset(["ageing_ids"])
+
+    @api.model
+    def _cron_store_ageing(self):
+        """Store the ageing of the periods closed since the last run."""
+        periods = self.search(
+            [("state", "=", "closed"), ("ageing_state", "=", "pending")]
+        )
+        periods._store_ageing()
+
+    def action_open_ageing(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Aged inventory at the end of %(name)s", name=self.name),
+            "res_model": "inventory.period.ageing",
+            "view_mode": "pivot,list",
+            "domain": [("period_id", "=", self.id)],
+        }
 
     # ------------------------------------------------------------ RPC
     @api.model

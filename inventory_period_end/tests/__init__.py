@@ -1,3 +1,5 @@
 from . import test_inventory_period
 from . import test_inventory_period_close
 from . import test_inventory_ageing
+from . import test_balance_run
+from . import test_balance_run_rpc

@@ -232,6 +232,36 @@ class TestInventoryAgeing(LedgerScenarioMixin, TransactionCase):
         with self.assertRaises(UserError):
             self.Ageing.ageing_at(fields.Datetime.now() + timedelta(days=2))
 
+    def test_balance_run_checks_the_ageing_against_on_hand(self):
+        Run = self.env["inventory.balance.run"]
+        run = Run.browse(Run.start_report({"check_ageing": True}))
+        self.assertFalse(
+            run.line_ids.filtered(lambda line: line.rule_code == "ageing_on_hand")
+        )
+        # Quants drifting from the ledger: the ageing (from the ledger) no
+        # longer adds up to what the quants hold.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_quant SET quantity = quantity + 5 "
+            "WHERE product_id = %s AND location_id = %s",
+            [self.p.id, self.stock.id],
+        )
+        self.env["stock.quant"].invalidate_model()
+        run = Run.browse(Run.start_report({"check_ageing": True}))
+        found = run.line_ids.filtered(lambda line: line.rule_code == "ageing_on_hand")
+        self.assertEqual(
+            [
+                (f.product_id, f.location_id, f.expected, f.found, f.action)
+                for f in found
+            ],
+            [(self.p, self.warehouse.lot_stock_id, 49, 44, "reported")],
+        )
+        # Not asked: not checked.
+        run = Run.browse(Run.start_report({}))
+        self.assertFalse(
+            run.line_ids.filtered(lambda line: line.rule_code == "ageing_on_hand")
+        )
+
     def test_rights(self):
         outsider = new_test_user(
             self.env, login="ageing_outsider", groups="base.group_user"

@@ -48,8 +48,21 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
     def _day_ago(cls, days):
         return (cls.now - timedelta(days=days)).date()
 
+    def _balance_run(self, period):
+        """A report-only balance run of the whole company at the period end."""
+        return self.env["inventory.balance.run"].browse(
+            self.env["inventory.balance.run"].start_report(
+                {"date": period._end_moment()}
+            )
+        )
+
+    def _close(self, periods):
+        for period in periods.sorted("date_from"):
+            self._balance_run(period)
+            period.action_close()
+
     def test_close_stores_checkpoint_snapshot_and_lock_date(self):
-        self.first.action_close()
+        self._close(self.first)
         self.assertEqual(self.first.state, "closed")
         self.assertEqual(self.first.closed_by_id, self.env.user)
         self.assertEqual(self.company.stock_lock_date, self.first.date_to)
@@ -82,8 +95,45 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(snapped, from_ledger)
         self.assertIn("Period closed", self.first.message_ids[0].body)
 
+    def test_close_stores_the_ageing_at_the_end(self):
+        self._close(self.first)
+        self.assertEqual(self.first.ageing_state, "pending")
+        self.env["inventory.period"]._cron_store_ageing()
+        self.assertEqual(self.first.ageing_state, "stored")
+        stored = {}
+        for row in self.first.ageing_ids:
+            key = (
+                row.product_id.id,
+                row.warehouse_id.id or False,
+                row.lot_id.id or False,
+            )
+            stored.setdefault(key, {}).setdefault(row.bucket_id.name, 0.0)
+            stored[key][row.bucket_id.name] += row.quantity
+        computed = self.env["inventory.ageing"].ageing_at(self.first._end_moment())
+        expected = {
+            (r["product_id"], r["warehouse_id"], r["lot_id"]): {
+                name: q
+                for name, q in zip(computed["buckets"], r["quantities"], strict=True)
+                if q
+            }
+            for r in computed["rows"]
+        }
+        self.assertTrue(expected)
+        self.assertEqual(
+            {k: {n: round(q, 6) for n, q in v.items() if q} for k, v in stored.items()},
+            expected,
+        )
+        self.assertEqual(
+            self.first.action_open_ageing()["domain"],
+            [("period_id", "=", self.first.id)],
+        )
+        # Reopening forgets it: the next close stores it again.
+        self.first.action_reopen()
+        self.assertFalse(self.first.ageing_ids)
+        self.assertFalse(self.first.ageing_state)
+
     def test_lock_date_blocks_moves_inside_the_closed_period(self):
-        self.first.action_close()
+        self._close(self.first)
         inside = self.now - timedelta(days=40)
         # A move done today is fine; re-dating it into the closed period is not.
         move = self._move(self.p1, self.supplier, self.bin1, 5, self.now)
@@ -108,7 +158,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(move.date, inside)
 
     def test_lock_date_blocks_validating_a_picking_dated_inside(self):
-        self.first.action_close()
+        self._close(self.first)
         picking = self.env["stock.picking"].create(
             {
                 "picking_type_id": self.warehouse.in_type_id.id,
@@ -139,7 +189,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(picking.move_ids.date, self.now - timedelta(days=2))
 
     def test_lock_date_blocks_backdated_adjustments(self):
-        self.first.action_close()
+        self._close(self.first)
         adjustment = self.env["inventory.adjustment"].create(
             {
                 "name": "Late count",
@@ -162,6 +212,70 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             adjustment.action_confirm()
         self.assertEqual(adjustment.state, "draft")
 
+    def test_close_needs_a_clean_balance_run(self):
+        with self.assertRaisesRegex(UserError, "Run a balance run"):
+            self.first.action_close()
+        # A run of part of the company does not count.
+        self.env["inventory.balance.run"].start_report(
+            {"date": self.first._end_moment(), "product_ids": self.p1.ids}
+        )
+        with self.assertRaisesRegex(UserError, "Run a balance run"):
+            self.first.action_close()
+        # A run that found an error blocks until it is corrected.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_quant SET quantity = quantity + 5 WHERE id = %s",
+            [
+                self.env["stock.quant"]
+                .search(
+                    [
+                        ("product_id", "=", self.p1.id),
+                        ("location_id", "=", self.bin1.id),
+                    ]
+                )
+                .id
+            ],
+        )
+        self.env["stock.quant"].invalidate_model()
+        run = self._balance_run(self.first)
+        self.assertTrue(run.line_count)
+        with self.assertRaisesRegex(UserError, "found errors"):
+            self.first.action_close()
+        run.mode = "balance"
+        run.action_apply_corrections()
+        self.assertEqual(run.state, "corrected")
+        self.first.action_close()
+        self.assertEqual(self.first.state, "closed")
+
+    def test_scheduled_check_at_each_period_end(self):
+        Period = self.env["inventory.period"]
+        Period._cron_period_end_check()
+        self.assertTrue(self.first.check_run_id)
+        self.assertTrue(self.second.check_run_id)
+        self.assertFalse(self.current.check_run_id)
+        run = self.first.check_run_id
+        self.assertEqual(run.mode, "report")
+        self.assertEqual(run.date, self.first._end_moment())
+        activities = self.first.activity_ids
+        self.assertTrue(activities)
+        self.assertIn("Period-end check of First", activities[0].summary)
+        self.assertTrue(
+            all(
+                user.has_group(
+                    "inventory_period_end.group_inventory_period_end_manager"
+                )
+                for user in activities.user_id
+            )
+        )
+        # Once per period: running again adds nothing.
+        count = len(self.first.activity_ids)
+        Period._cron_period_end_check()
+        self.assertEqual(self.first.check_run_id, run)
+        self.assertEqual(len(self.first.activity_ids), count)
+        # A clean scheduled run lets the period close.
+        self.first.action_close()
+        self.assertEqual(self.first.state, "closed")
+
     def test_close_order_current_period_and_rights(self):
         with self.assertRaisesRegex(UserError, "Close First before Second"):
             self.second.action_close()
@@ -170,7 +284,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         with self.assertRaises(AccessError):
             self.first.with_user(self.user).action_close()
         self.assertEqual(self.first.state, "open")
-        self.first.action_close()
+        self._close(self.first)
         with self.assertRaisesRegex(UserError, "already closed"):
             self.first.action_close()
         with self.assertRaisesRegex(UserError, "closed period cannot be changed"):
@@ -179,7 +293,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             self.first.unlink()
 
     def test_reopen_is_logged_and_moves_the_lock_date_back(self):
-        (self.first | self.second).action_close()
+        self._close(self.first | self.second)
         self.assertEqual(self.company.stock_lock_date, self.second.date_to)
         with self.assertRaisesRegex(UserError, "Reopen Second before First"):
             self.first.action_reopen()
@@ -200,11 +314,11 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         manual = self.Checkpoint.browse(
             self.Checkpoint.build_checkpoint(self.now - timedelta(days=65))
         )
-        self.first.action_close()
+        self._close(self.first)
         first_checkpoint = self.first.checkpoint_id
         self.assertTrue(first_checkpoint.exists())
         self.assertFalse(manual.exists())
-        self.second.action_close()
+        self._close(self.second)
         self.assertFalse(first_checkpoint.exists())
         self.assertFalse(self.first.checkpoint_id)
         self.assertTrue(self.second.checkpoint_id.exists())

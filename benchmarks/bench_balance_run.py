@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""A report-only balance run on generated history, against the obvious ORM way.
+
+    python3 benchmarks/bench_balance_run.py --scale 100k --scale 1m [--scale 10m]
+
+For each scale (database ``inventory_bench_<scale>``, with ``inventory_period_end``
+installed: ``python3 -m odoo -d inventory_bench_<scale> -i inventory_period_end
+--stop-after-init`` with the repository on the addons path), in the same run:
+
+1. a report-only balance run of the whole company with the ledger side from the
+   whole ledger, then from the latest valid checkpoint (time of each rule's
+   statement, and of the whole ``action_run``);
+2. rules a (quants vs ledger) and b (reservations vs move lines) the obvious
+   ORM way: ``_read_group`` of the quants and of the done move lines (both
+   sides) per key, of the open move lines per key, compared in Python.
+
+Both ways must find the same disagreements of rules a and b.  Nothing is
+committed (the runs and their findings are rolled back).  Times (best of
+``--runs``) are printed and appended to ``benchmarks/results.jsonl``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _odoo  # noqa: E402
+from scales import SCALES  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.jsonl"
+
+
+def orm_way(env, tolerance):
+    """Findings of rules a and b computed with the ORM: sets of keys."""
+    location_ids = set(
+        env["stock.location"]
+        .with_context(active_test=False)
+        .search([("usage", "in", ("internal", "transit"))])
+        .ids
+    )
+    storable = set(env["product.product"].search([("is_storable", "=", True)]).ids)
+    Quant, Line = env["stock.quant"], env["stock.move.line"]
+    ledger, found = defaultdict(float), defaultdict(float)
+    reserved, lines = defaultdict(float), defaultdict(float)
+    keys = ["product_id", "location_id", "lot_id", "package_id", "owner_id"]
+    for *key, quantity, reserved_quantity in Quant._read_group(
+        [("location_id", "in", list(location_ids))],
+        keys,
+        ["quantity:sum", "reserved_quantity:sum"],
+    ):
+        key = tuple(record.id for record in key)
+        found[key] += quantity
+        reserved[key] += reserved_quantity
+    done = [("state", "=", "done")]
+    for destination, source, sign in (
+        ("location_dest_id", "result_package_id", 1),
+        ("location_id", "package_id", -1),
+    ):
+        for product, location, lot, package, owner, quantity in Line._read_group(
+            [*done, (destination, "in", list(location_ids))],
+            ["product_id", destination, "lot_id", source, "owner_id"],
+            ["quantity_product_uom:sum"],
+        ):
+            if product.id in storable:
+                key = (product.id, location.id, lot.id, package.id, owner.id)
+                ledger[key] += sign * quantity
+    for *key, quantity in Line._read_group(
+        [
+            ("state", "not in", ("done", "cancel")),
+            ("location_id", "in", list(location_ids)),
+        ],
+        keys,
+        ["quantity_product_uom:sum"],
+    ):
+        key = tuple(record.id for record in key)
+        if key[0] in storable:
+            lines[key] += quantity
+
+    def differ(left, right):
+        return {
+            key
+            for key in set(left) | set(right)
+            if key[0] in storable
+            and abs(left.get(key, 0.0) - right.get(key, 0.0)) > tolerance
+        }
+
+    return differ(ledger, found), differ(lines, reserved)
+
+
+def line_keys(run, code):
+    return {
+        (
+            line.product_id.id,
+            line.location_id.id,
+            line.lot_id.id,
+            line.package_id.id,
+            line.owner_id.id,
+        )
+        for line in run.line_ids
+        if line.rule_code == code
+    }
+
+
+def bench(scale, runs, database=None):
+    database = database or f"inventory_bench_{scale}"
+    if not _odoo.database_exists(database):
+        raise SystemExit(f"error: {database} does not exist (benchmarks/generate.py)")
+    with _odoo.environment(database) as env:
+        if "inventory.balance.run" not in env.registry:
+            raise SystemExit(
+                f"error: inventory_period_end is not installed in {database}"
+            )
+        env.cr.execute("SELECT COUNT(*) FROM stock_move_line WHERE state = 'done'")
+        lines = env.cr.fetchone()[0]
+        products = env["product.product"].search_count([("is_storable", "=", True)])
+        Run = env["inventory.balance.run"]
+        checkpoint = env["inventory.ledger.checkpoint"]._latest_valid(
+            datetime.datetime.now(), env.company.ids
+        )
+        row = {
+            "benchmark": "balance_run",
+            "date": datetime.date.today().isoformat(),
+            "cores": os.cpu_count(),
+            "scale": scale,
+            "move_lines": lines,
+            "products": products,
+            "checkpoint": str(checkpoint.moment) if checkpoint else None,
+        }
+        rule_times = defaultdict(float)
+        original = type(Run)._insert_findings
+
+        def timed(self, code, check_sql, ctx):
+            started = time.perf_counter()
+            count = original(self, code, check_sql, ctx)
+            rule_times[code] += time.perf_counter() - started
+            return count
+
+        type(Run)._insert_findings = timed
+        results = {}
+        try:
+            for method in ("ledger", "checkpoint"):
+                if method == "checkpoint" and not checkpoint:
+                    continue
+                best, best_rules = None, None
+                for _ in range(runs):
+                    env.cr.execute("SAVEPOINT bench_run")
+                    rule_times.clear()
+                    run = Run.create({"ledger_method": method})
+                    started = time.perf_counter()
+                    run.action_run()
+                    seconds = time.perf_counter() - started
+                    results[method] = {
+                        "counts": run.get_counts(),
+                        "a": line_keys(run, "quant_ledger"),
+                        "b": line_keys(run, "reserved"),
+                    }
+                    env.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+                    env.invalidate_all()
+                    if best is None or seconds < best:
+                        best, best_rules = seconds, dict(rule_times)
+                row[f"run_{method}_s"] = round(best, 3)
+                row[f"rules_{method}_s"] = {
+                    k: round(v, 3) for k, v in best_rules.items()
+                }
+                row[f"findings_{method}"] = {
+                    k: v for k, v in results[method]["counts"].items() if v
+                }
+        finally:
+            type(Run)._insert_findings = original
+        tolerance = Run._tolerance()
+        started = time.perf_counter()
+        orm_a, orm_b = orm_way(env, tolerance)
+        row["orm_rules_a_b_s"] = round(time.perf_counter() - started, 3)
+        ours = results["ledger"]
+        if orm_a != ours["a"] or orm_b != ours["b"]:
+            raise SystemExit(
+                f"error: the ORM way finds {len(orm_a)}/{len(orm_b)} disagreements "
+                f"(a/b), the run {len(ours['a'])}/{len(ours['b'])}"
+            )
+        if "checkpoint" in results and results["checkpoint"]["a"] != ours["a"]:
+            raise SystemExit("error: checkpoint and whole-ledger runs disagree on a")
+        ab = row["rules_ledger_s"]["quant_ledger"] + row["rules_ledger_s"]["reserved"]
+        row["ratio_rules_a_b"] = round(row["orm_rules_a_b_s"] / ab, 1)
+        print(
+            f"{scale:>5}: {lines:,} lines, {products:,} products\n"
+            f"       report-only run, whole ledger: {row['run_ledger_s']:.3f} s "
+            f"{row['rules_ledger_s']}\n"
+            f"       from checkpoint {row['checkpoint']}: "
+            f"{row.get('run_checkpoint_s')} s {row.get('rules_checkpoint_s')}\n"
+            f"       findings {row['findings_ledger']}\n"
+            f"       rules a+b the ORM way {row['orm_rules_a_b_s']:.3f} s vs "
+            f"{ab:.3f} s in SQL ({row['ratio_rules_a_b']}x), same findings",
+            flush=True,
+        )
+        env.cr.rollback()
+        with RESULTS.open("a") as stream:
+            stream.write(json.dumps(row) + "\n")
+        return row
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", action="append", choices=sorted(SCALES))
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument(
+        "--database", help="another database than inventory_bench_<scale>"
+    )
+    args = parser.parse_args(argv)
+    for scale in args.scale or ["100k", "1m"]:
+        bench(scale, args.runs, args.database)
+
+
+if __name__ == "__main__":
+    main()

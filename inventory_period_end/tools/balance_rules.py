@@ -1,0 +1,279 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The rules of the period-end balance run and the source-of-truth matrix.
+
+Pure Python (no Odoo import), tested by plain pytest.  A rule is a named check
+with a code, a severity and a message; the matrix says, per rule and per
+truth policy, which figure wins and which correction a correcting run makes.
+The Odoo model runs one SQL statement per rule and asks this module what to do
+with each finding; it does not decide that itself.
+
+Truth policies:
+
+- ``ledger`` (default): the done move lines are the truth; quants are
+  recomputed from them.
+- ``counted``: the quants (the counted stock) are the truth; inventory moves
+  are posted so that the ledger matches them.
+
+Whatever the policy, reservations follow the reserved move lines, zero quants
+are purged (when the run's option says so), and findings that no figure can
+settle automatically (negative stock, move lines that do not add up, lot
+problems) are reported, never corrected.
+"""
+
+from dataclasses import dataclass
+
+SEVERITIES = ("error", "warning", "info")
+POLICIES = ("ledger", "counted")
+
+# Corrections a correcting run knows how to make.
+CORRECTIONS = (
+    "set_quant_to_ledger",
+    "post_inventory_move",
+    "set_reserved_to_move_lines",
+    "purge_quant",
+    "post_closing_entry",
+    "none",
+)
+
+
+class BalanceRuleError(ValueError):
+    """An unknown rule, policy or option."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a correcting run does with a finding under one policy."""
+
+    winner: str  # the figure taken as the truth ("ledger", "quant", ...)
+    action: str  # one of CORRECTIONS
+    message: str  # what the line says once the correction is taken
+
+
+@dataclass(frozen=True)
+class BalanceRule:
+    code: str
+    letter: str  # the check's letter in the specification (a .. i)
+    name: str
+    severity: str
+    message: str  # what the line says while the correction is only proposed
+    corrections: tuple  # ((policy, Correction), ...)
+    option: str = ""  # a run option that must be set for the correction
+
+    def correction(self, policy):
+        """The correction under ``policy`` (``ledger`` or ``counted``)."""
+        if policy not in POLICIES:
+            raise BalanceRuleError(f"Unknown truth policy {policy!r}")
+        return dict(self.corrections)[policy]
+
+    def corrects(self, policy, options=()):
+        """Whether a correcting run changes anything for this rule."""
+        if self.option and self.option not in options:
+            return False
+        return self.correction(policy).action != "none"
+
+
+def _same(correction):
+    return tuple((policy, correction) for policy in POLICIES)
+
+
+_REPORTED = "Reported only: no figure can settle it automatically"
+
+RULES = (
+    BalanceRule(
+        code="quant_ledger",
+        letter="a",
+        name="Quant quantity vs ledger",
+        severity="error",
+        message="Quant quantity differs from the ledger",
+        corrections=(
+            (
+                "ledger",
+                Correction(
+                    "ledger",
+                    "set_quant_to_ledger",
+                    "Quant adjusted to ledger quantity",
+                ),
+            ),
+            (
+                "counted",
+                Correction(
+                    "quant",
+                    "post_inventory_move",
+                    "Inventory move posted so that the ledger matches the quant",
+                ),
+            ),
+        ),
+    ),
+    BalanceRule(
+        code="reserved",
+        letter="b",
+        name="Reserved quantity vs reserved move lines",
+        severity="error",
+        message="Reserved quantity on quants differs from the reserved move lines",
+        corrections=_same(
+            Correction(
+                "move_lines",
+                "set_reserved_to_move_lines",
+                "Reserved quantity recomputed from the move lines",
+            )
+        ),
+    ),
+    BalanceRule(
+        code="negative",
+        letter="c",
+        name="Negative quant",
+        severity="error",
+        message="Negative stock where negative stock is not allowed",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="lot_missing",
+        letter="d",
+        name="Tracked product without lot",
+        severity="error",
+        message="Stock of a tracked product without a lot or serial number",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="serial_quantity",
+        letter="d",
+        name="Serial number not one unit in one place",
+        severity="error",
+        message="A serial number holds a quantity other than 1 in total",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="package_location",
+        letter="e",
+        name="Package location vs quant location",
+        severity="warning",
+        message="The quant is not where its package is",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="archived_location",
+        letter="e",
+        name="Stock in an archived location",
+        severity="warning",
+        message="Stock in an archived location",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="view_location",
+        letter="e",
+        name="Stock in a view location",
+        severity="error",
+        message="Stock in a view location, which Odoo forbids",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="transit_open_moves",
+        letter="f",
+        name="Transit stock vs open moves",
+        severity="warning",
+        message="Stock in transit differs from the open moves out of transit",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="valuation_account",
+        letter="g",
+        name="Stock value vs valuation account",
+        severity="error",
+        message="The balance of the stock valuation account differs from the "
+        "stock value",
+        corrections=_same(
+            Correction(
+                "stock_value",
+                "post_closing_entry",
+                "Closing entry posted to the stock valuation account",
+            )
+        ),
+        option="check_valuation",
+    ),
+    BalanceRule(
+        code="move_lines_sum",
+        letter="h",
+        name="Done move vs its move lines",
+        severity="warning",
+        message="The quantities of the done move's lines do not add up to its "
+        "quantity (the ledger follows the lines)",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="ageing_on_hand",
+        letter="j",
+        name="Aged inventory vs on hand",
+        severity="warning",
+        message="The aged inventory differs from the quantity on hand",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        option="check_ageing",
+    ),
+    BalanceRule(
+        code="zero_quant",
+        letter="i",
+        name="Zero quant",
+        severity="info",
+        message="Quant with no quantity and no reservation",
+        corrections=_same(Correction("none", "purge_quant", "Zero quant purged")),
+        option="purge_zero_quants",
+    ),
+)
+
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+# The order in which a correcting run applies the corrections of one batch:
+# quantities first (they may create or merge quants), then reservations on
+# the resulting quants, then the purge of what became zero.
+CORRECTION_ORDER = ("quant_ledger", "reserved", "zero_quant")
+# Corrections of the whole company, made once after the batches of products.
+COMPANY_CORRECTIONS = ("valuation_account",)
+
+
+def get_rule(code):
+    try:
+        return RULES_BY_CODE[code]
+    except KeyError:
+        raise BalanceRuleError(f"Unknown balance rule {code!r}") from None
+
+
+def rule_selection():
+    """``(code, name)`` pairs for a selection field, in rule order."""
+    return [(rule.code, rule.name) for rule in RULES]
+
+
+def truth_matrix(policy, options=()):
+    """The matrix under ``policy``: one row per rule ``(code, name, winner,
+    action, message)``; the action is ``none`` where the run's ``options``
+    leave the rule's correction out."""
+    rows = []
+    for rule in RULES:
+        correction = rule.correction(policy)
+        action = correction.action if rule.corrects(policy, options) else "none"
+        rows.append(
+            (rule.code, rule.name, correction.winner, action, correction.message)
+        )
+    return rows
+
+
+def line_message(code, policy, options=(), taken=False):
+    """What a finding's line says: the correction's message once taken,
+    ``<rule message>; proposed: <correction>`` while it is only proposed, the
+    rule's message alone when the rule is reported only."""
+    rule = get_rule(code)
+    if not rule.corrects(policy, options):
+        return rule.message
+    message = rule.correction(policy).message
+    if taken:
+        return message
+    return f"{rule.message}; proposed: {message[0].lower()}{message[1:]}"
+
+
+def counts_by_rule(codes):
+    """``{code: count}`` for every rule (zeros included), from the codes of
+    the findings; an unknown code is an error."""
+    counts = {rule.code: 0 for rule in RULES}
+    for code in codes:
+        if code not in counts:
+            raise BalanceRuleError(f"Unknown balance rule {code!r}")
+        counts[code] += 1
+    return counts
