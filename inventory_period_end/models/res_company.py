@@ -1,6 +1,9 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools.period_rules import is_locked
 
 
 class ResCompany(models.Model):
@@ -24,3 +27,27 @@ class ResCompany(models.Model):
         help="How many closed periods keep their closing checkpoint; older "
         "checkpoints are pruned at each close. 0 keeps them all.",
     )
+
+    def _check_stock_lock(self, dated):
+        """Refuse stock dated on or before its company's stock lock date,
+        outside the group allowed to post in closed periods.
+
+        :param dated: ``(company, moment, what)`` triples, ``what`` naming the
+            move for the message
+        """
+        if self.env.user.has_group("inventory_period_end.group_stock_lock_bypass"):
+            return
+        for company, moment, what in dated:
+            lock_date = company.sudo().stock_lock_date
+            if is_locked(moment, lock_date):
+                raise UserError(
+                    self.env._(
+                        "The stock is locked until %(lock)s (%(company)s): %(what)s "
+                        "dated %(date)s cannot be done, re-dated or changed inside "
+                        "a closed inventory period.",
+                        lock=lock_date,
+                        company=company.name,
+                        what=what,
+                        date=moment,
+                    )
+                )

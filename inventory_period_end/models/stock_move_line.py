@@ -1,11 +1,8 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from odoo.addons.inventory_balance.models.stock_move_line import LEDGER_FIELDS
-
-from ..tools.period_rules import is_locked
 
 
 class StockMoveLine(models.Model):
@@ -13,30 +10,21 @@ class StockMoveLine(models.Model):
 
     def _check_stock_lock_date(self, new_date=None):
         """Refuse done lines dated (or to be dated ``new_date``) on or before
-        their company's stock lock date, outside the group allowed to post in
-        closed periods."""
+        their company's stock lock date."""
         done = self.filtered(
             lambda line: line.state == "done" and line.company_id.sudo().stock_lock_date
         )
-        if not done or self.env.user.has_group(
-            "inventory_period_end.group_stock_lock_bypass"
-        ):
+        if not done:
             return
-        for line in done:
-            lock_date = line.company_id.sudo().stock_lock_date
-            for date in (line.date, new_date):
-                if is_locked(date, lock_date):
-                    raise UserError(
-                        self.env._(
-                            "The stock is locked until %(lock)s (%(company)s): the "
-                            "move of %(product)s dated %(date)s cannot be done, "
-                            "re-dated or changed inside a closed inventory period.",
-                            lock=lock_date,
-                            company=line.company_id.name,
-                            product=line.product_id.display_name,
-                            date=date,
-                        )
-                    )
+        self.env["res.company"]._check_stock_lock(
+            (
+                line.company_id,
+                date,
+                self.env._("the move of %s", line.product_id.display_name),
+            )
+            for line in done
+            for date in (line.date, new_date)
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
