@@ -187,6 +187,28 @@ PY
 
 [[ "$db_state" == error:* ]] && die "cannot look up the database $db: ${db_state#error: }"
 
+# A fingerprint of our addons' code: when it changes (a pull, a new version),
+# an existing database is updated, or new fields and tables would be missing.
+ours=()
+for manifest in "$repo"/*/__manifest__.py; do
+    ours+=("$(basename "$(dirname "$manifest")")")
+done
+ours_csv="$(IFS=,; echo "${ours[*]}")"
+code_hash="$(cd "$repo" && "$py" - "${ours[@]}" <<'PY'
+import hashlib, os, sys
+digest = hashlib.sha256()
+for addon in sorted(sys.argv[1:]):
+    for root, dirs, files in sorted(os.walk(addon)):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "tests"))
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(path.encode())
+            with open(path, "rb") as stream:
+                digest.update(stream.read())
+print(digest.hexdigest())
+PY
+)"
+
 common=(--addons-path="$addons_path" --http-interface="$http_interface")
 mkdir -p var
 if [[ "$db_state" != ready ]]; then
@@ -207,8 +229,39 @@ if [[ "$db_state" != ready ]]; then
     fi
     echo "Installed (log: $log). Log in as admin / admin."
 else
-    say "The database $db is ready"
+    stored="$("$py" - "$db" <<'PY'
+import sys
+import psycopg2
+with psycopg2.connect(dbname=sys.argv[1]) as conn, conn.cursor() as cr:
+    cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'inventory_suite.code_hash'")
+    row = cr.fetchone()
+print(row[0] if row else "")
+PY
+)"
+    if [[ "$stored" != "$code_hash" ]]; then
+        say "The addons changed since $db was set up: updating them"
+        log="$repo/var/update-$db.log"
+        if ! "${odoo_cmd[@]}" -d "$db" -u "$ours_csv" --stop-after-init \
+            "${common[@]}" --http-port="$http_port" >"$log" 2>&1 \
+            || grep -qE ' (ERROR|CRITICAL) ' "$log"; then
+            grep -E ' (ERROR|CRITICAL) ' "$log" | tail -n 20 >&2 || true
+            die "updating the addons in $db failed; the full log is $log"
+        fi
+    else
+        say "The database $db is ready"
+    fi
 fi
+"$py" - "$db" "$code_hash" <<'PY'
+import sys
+import psycopg2
+with psycopg2.connect(dbname=sys.argv[1]) as conn, conn.cursor() as cr:
+    cr.execute(
+        "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+        "VALUES ('inventory_suite.code_hash', %s, now(), now()) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = now()",
+        [sys.argv[2]],
+    )
+PY
 
 if [[ "$serve" == 0 ]]; then
     say "Set up; not serving (--no-serve). Serve with: ./scripts/run.sh"
