@@ -1286,26 +1286,7 @@ class InventoryBalanceRun(models.Model):
                 uid=self.env.uid,
             )
         )
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH t AS (%(targets)s)
-            INSERT INTO stock_quant
-                (product_id, location_id, lot_id, package_id, owner_id, company_id,
-                 quantity, reserved_quantity, in_date, create_uid, write_uid,
-                 create_date, write_date)
-            SELECT t.product_id, t.location_id, t.lot_id, t.package_id, t.owner_id,
-                   l.company_id, t.expected, 0, now() AT TIME ZONE 'UTC', %(uid)s,
-                   %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-              FROM t JOIN stock_location l ON l.id = t.location_id
-             WHERE t.expected <> 0
-               AND NOT EXISTS (SELECT 1 FROM stock_quant q WHERE %(join)s)
-            """,
-                targets=targets,
-                join=join,
-                uid=self.env.uid,
-            )
-        )
+        self._insert_missing_quants(targets, join, "quantity")
         self.env.cr.execute(
             SQL(
                 """
@@ -1422,6 +1403,14 @@ class InventoryBalanceRun(models.Model):
                 uid=self.env.uid,
             )
         )
+        self._insert_missing_quants(targets, join, "reserved_quantity")
+
+    def _insert_missing_quants(self, targets, join, column):
+        """Create the quants the ``targets`` (rows with the key and
+        ``expected``) need and that do not exist, with ``expected`` as their
+        ``column`` (quantity or reserved_quantity) and 0 as the other."""
+        expected = SQL("t.expected")
+        zero = SQL("0")
         self.env.cr.execute(
             SQL(
                 """
@@ -1431,8 +1420,8 @@ class InventoryBalanceRun(models.Model):
                  quantity, reserved_quantity, in_date, create_uid, write_uid,
                  create_date, write_date)
             SELECT t.product_id, t.location_id, t.lot_id, t.package_id, t.owner_id,
-                   l.company_id, 0, t.expected, now() AT TIME ZONE 'UTC', %(uid)s,
-                   %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                   l.company_id, %(quantity)s, %(reserved)s, now() AT TIME ZONE 'UTC',
+                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM t JOIN stock_location l ON l.id = t.location_id
              WHERE t.expected <> 0
                AND NOT EXISTS (SELECT 1 FROM stock_quant q WHERE %(join)s)
@@ -1440,6 +1429,8 @@ class InventoryBalanceRun(models.Model):
                 targets=targets,
                 join=join,
                 uid=self.env.uid,
+                quantity=expected if column == "quantity" else zero,
+                reserved=expected if column == "reserved_quantity" else zero,
             )
         )
 
