@@ -433,6 +433,22 @@ class InventoryLedger(models.AbstractModel):
         return SQL(" UNION ALL ").join(parts)
 
     @api.model
+    def _from_checkpoint(self, at, company_ids):
+        """Whether the balances at ``at`` are summed from a checkpoint (the
+        ``balances`` of ``_aggregation_settings``)."""
+        return self._resolve_method(at, company_ids)[0] == "checkpoint"
+
+    @api.model
+    def _product_cost_sql(self, company_sql):
+        """SQL of a product's cost in a company (``pp`` is the product_product
+        row, ``company_sql`` the company's id); 0 without stock_account."""
+        if "value" not in self.env["stock.move"]._fields:
+            return SQL("0")
+        return SQL(
+            "COALESCE((pp.standard_price ->> %s::text)::numeric, 0)", company_sql
+        )
+
+    @api.model
     def _tune_for_aggregation(self, balances=False):
         """Let the big hash aggregations and sorts of the engine stay in memory
         (the default work_mem spills them to disk) and skip JIT compilation,

@@ -117,10 +117,9 @@ class InventoryStockBalanceReport(models.Model):
             row.last_date = found.get(key, False)
 
     def _ledger_from_checkpoint(self):
-        method, _checkpoints = self.env["inventory.ledger"]._resolve_method(
+        return self.env["inventory.ledger"]._from_checkpoint(
             self._report_moment(), self.env.companies.ids
         )
-        return method == "checkpoint"
 
     @api.model
     def _report_moment(self):
@@ -156,12 +155,7 @@ class InventoryStockBalanceReport(models.Model):
         else:
             # What was reserved at a past moment is not recorded.
             reserved_join, reserved = SQL(), SQL("0")
-        if "value" in self.env["stock.move"]._fields:
-            cost = SQL(
-                "COALESCE((pp.standard_price ->> loc.company_id::text)::numeric, 0)"
-            )
-        else:
-            cost = SQL("0")
+        cost = ledger._product_cost_sql(SQL("loc.company_id"))
         return SQL(
             """
             SELECT row_number() OVER (ORDER BY b.product_id, b.location_id, b.lot_id)

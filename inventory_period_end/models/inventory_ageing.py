@@ -227,7 +227,7 @@ class InventoryAgeing(models.AbstractModel):
             """,
             bucket=bucket,
             layers=layers,
-            cost=self._cost_sql(SQL("g.company_id")),
+            cost=ledger._product_cost_sql(SQL("g.company_id")),
         )
         with ledger._aggregation_settings(
             balances=False,  # the layers are grouped by hashing
@@ -258,20 +258,3 @@ class InventoryAgeing(models.AbstractModel):
             for key in sorted(rows, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
         ]
         return result
-
-    @api.model
-    def _from_checkpoint(self, at, company_ids):
-        method, _checkpoints = self.env["inventory.ledger"]._resolve_method(
-            at, company_ids
-        )
-        return method == "checkpoint"
-
-    @api.model
-    def _cost_sql(self, company_sql):
-        """The product's cost in the company (``pp`` is product_product), 0
-        without stock_account."""
-        if "value" not in self.env["stock.move"]._fields:
-            return SQL("0")
-        return SQL(
-            "COALESCE((pp.standard_price ->> %s::text)::numeric, 0)", company_sql
-        )

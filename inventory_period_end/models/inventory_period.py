@@ -506,7 +506,9 @@ class InventoryPeriod(models.Model):
                       LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                     """,
                         period=period.id,
-                        cost=Ageing._cost_sql(SQL("g.company_id")),
+                        cost=self.env["inventory.ledger"]._product_cost_sql(
+                            SQL("g.company_id")
+                        ),
                         uid=self.env.uid,
                         bucket_ids=buckets.ids,
                         index=index,

@@ -56,7 +56,7 @@ class InventoryAgeingReport(models.Model):
     )
 
     def _ledger_from_checkpoint(self):
-        return self.env["inventory.ageing"]._from_checkpoint(
+        return self.env["inventory.ledger"]._from_checkpoint(
             self._report_moment(), self.env.companies.ids
         )
 
@@ -97,7 +97,7 @@ class InventoryAgeingReport(models.Model):
             bucket_ids=buckets.ids or [0],
             bucket_index=bucket_index,
             at=at,
-            cost=Ageing._cost_sql(SQL("l.company_id")),
+            cost=self.env["inventory.ledger"]._product_cost_sql(SQL("l.company_id")),
             layers=Ageing._layers_sql(at, company_ids, with_lines=True),
             outgoing=Ageing._last_outgoing_sql(at, company_ids),
         )

@@ -219,19 +219,11 @@ class InventorySnapshot(models.Model):
         )
         if cr.fetchone():
             expiry = SQL("lot.expiration_date")
-        if "value" in self.env["stock.move"]._fields:
-            cost = SQL(
-                "COALESCE((pp.standard_price ->> %s)::numeric, 0)",
-                str(self.company_id.id),
-            )
-        else:
-            cost = SQL("0")
         ledger = self.env["inventory.ledger"]
+        cost = ledger._product_cost_sql(self.company_id.id)
         # Balances summed from a checkpoint: see the engine.
-        from_checkpoint = (
-            not self.is_now
-            and ledger._resolve_method(self.moment, [self.company_id.id])[0]
-            == "checkpoint"
+        from_checkpoint = not self.is_now and ledger._from_checkpoint(
+            self.moment, [self.company_id.id]
         )
         with ledger._aggregation_settings(balances=from_checkpoint, hash_joins=True):
             # Every id comes from existing rows read in the same statement.
