@@ -334,15 +334,15 @@ class InventoryLedger(models.AbstractModel):
         query = SQL(
             """
             WITH %(ctes)s
-            SELECT %(columns)s,
-                   ROUND(SUM(quantity::float8) * 1e6::float8) / 1e6::float8
-                       AS quantity %(last_date)s
+            SELECT %(columns)s, %(quantity)s AS quantity %(last_date)s
               FROM (%(base)s) balances
              GROUP BY %(columns)s
-            HAVING ABS(SUM(quantity::float8)) > 1e-9
+            HAVING %(nonzero)s
              ORDER BY %(columns)s
             """,
             ctes=SQL(", ").join(ctes),
+            quantity=self._summed_quantity_sql(),
+            nonzero=self._nonzero_balance_sql(),
             columns=columns,
             base=base,
             last_date=SQL(", MAX(last_date) AS last_date") if with_last_date else SQL(),
@@ -437,6 +437,17 @@ class InventoryLedger(models.AbstractModel):
         """Whether the balances at ``at`` are summed from a checkpoint (the
         ``balances`` of ``_aggregation_settings``)."""
         return self._resolve_method(at, company_ids)[0] == "checkpoint"
+
+    @api.model
+    def _summed_quantity_sql(self):
+        """A balance: the rows' ``quantity`` summed in float8 and rounded to
+        six decimals in the statement."""
+        return SQL("ROUND(SUM(quantity::float8) * 1e6::float8) / 1e6::float8")
+
+    @api.model
+    def _nonzero_balance_sql(self):
+        """The HAVING condition of a balance that is not zero."""
+        return SQL("ABS(SUM(quantity::float8)) > 1e-9")
 
     @api.model
     def _product_cost_sql(self, company_sql):

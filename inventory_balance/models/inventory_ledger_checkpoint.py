@@ -117,6 +117,19 @@ class InventoryLedgerCheckpoint(models.Model):
         )
         if company not in self.env.companies:
             raise UserError(self.env._("You cannot build checkpoints of this company."))
+        return self._build_at(moment, company)[0].id
+
+    def _build_at(self, moment, company, follow=None):
+        """Build (or rebuild) the checkpoint of ``company`` at ``moment`` (no
+        access check: see ``build_checkpoint``).
+
+        :param follow: a function called with the name of the CTE holding the
+            rows inserted (``product_id``, ``location_id``, ``lot_id``,
+            ``package_id``, ``owner_id``, ``quantity``), returning ``(ctes,
+            select)``: more CTEs of the same statement, which may write from
+            those rows without reading them back, and a SELECT of one row
+        :return: ``(checkpoint, row of follow's SELECT or ())``
+        """
         self.env.flush_all()
         previous = self._latest_valid(
             moment - relativedelta(microseconds=1), [company.id]
@@ -141,54 +154,74 @@ class InventoryLedgerCheckpoint(models.Model):
         # cost more than the rest of the statement.
         skipped = ledger._skip_foreign_key_checks()
         try:
-            with ledger._aggregation_settings(work_mem="256MB"):
+            with ledger._aggregation_settings(
+                balances=True, hash_joins=True, work_mem="256MB"
+            ):
                 self.env.cr.execute(
-                    self._build_sql(previous, moment, company, checkpoint)
+                    self._build_sql(previous, moment, company, checkpoint, follow)
                 )
-                count, total = self.env.cr.fetchone()
+                count, total, *followed = self.env.cr.fetchone()
         finally:
             if skipped:
                 ledger._restore_foreign_key_checks()
         checkpoint.write({"line_count": count, "total_quantity": total})
         checkpoint.invalidate_recordset(["line_ids"])
-        return checkpoint.id
+        return checkpoint, tuple(followed)
 
     @api.model
-    def _build_sql(self, previous, moment, company, checkpoint):
+    def _build_sql(self, previous, moment, company, checkpoint, follow=None):
         """The INSERT ... SELECT of a checkpoint's lines: the previous
-        checkpoint's plus the company's lines since, summed per key."""
+        checkpoint's plus the company's lines since, summed per key.
+
+        Both come in key order (the previous checkpoint from its key index,
+        the lines since summed and sorted), merged and summed without a hash
+        table, and inserted in that order: each row then goes to the key
+        index's rightmost page, which PostgreSQL keeps at hand (at 340,000
+        balances: 1.5 s instead of 2.7 s to insert, 0.6 s instead of 1.0 s to
+        sum).  See ``_build_at`` for ``follow``."""
         ledger = self.env["inventory.ledger"]
+        key = SQL("product_id, location_id, lot_id, package_id, owner_id")
+        ctes, select = follow("inserted") if follow else ([], None)
         return SQL(
             """
             WITH scope AS MATERIALIZED (%(scope)s),
             delta AS (%(delta)s),
             rows AS (
-                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
-                       last_date
-                  FROM inventory_ledger_checkpoint_line
-                 WHERE checkpoint_id = %(previous)s
+                (SELECT %(key)s, quantity, last_date
+                   FROM inventory_ledger_checkpoint_line
+                  WHERE checkpoint_id = %(previous)s
+                  ORDER BY %(key)s)
                 UNION ALL
-                SELECT * FROM delta
+                (SELECT %(key)s, SUM(quantity), MAX(last_date)
+                   FROM delta
+                  GROUP BY %(key)s
+                  ORDER BY %(key)s)
             ), inserted AS (
                 INSERT INTO inventory_ledger_checkpoint_line
                     (checkpoint_id, product_id, location_id, lot_id, package_id,
                      owner_id, quantity, last_date)
-                SELECT %(checkpoint)s, product_id, location_id, lot_id, package_id,
-                       owner_id, SUM(quantity), MAX(last_date)
+                SELECT %(checkpoint)s, %(key)s, SUM(quantity), MAX(last_date)
                   FROM rows
-                 GROUP BY product_id, location_id, lot_id, package_id, owner_id
+                 GROUP BY %(key)s
                 HAVING SUM(quantity) <> 0
-                RETURNING quantity
-            )
-            SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM inserted
+                 ORDER BY %(key)s
+                RETURNING %(key)s, quantity
+            ) %(ctes)s
+            SELECT totals.*%(followed)s
+              FROM (SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM inserted) totals
+              %(join)s
             """,
             scope=ledger._scope_locations_sql([company.id]),
             # one company: one window, the dates of the lines read
             delta=ledger._signed_lines_sql(
                 previous.moment if previous else None, moment, split=True
             ),
+            key=key,
             previous=previous.id or 0,
             checkpoint=checkpoint.id,
+            ctes=SQL("").join(SQL(", %s", cte) for cte in ctes),
+            followed=SQL(", followed.*") if select else SQL(),
+            join=SQL("CROSS JOIN (%s) followed", select) if select else SQL(),
         )
 
     def action_rebuild(self):

@@ -336,16 +336,26 @@ class InventoryPeriod(models.Model):
         self._check_balance_run()
         moment = self._end_moment()
         company = self.company_id
-        Checkpoint = self.env["inventory.ledger.checkpoint"].sudo()
-        checkpoint = Checkpoint.browse(
-            Checkpoint.with_company(company).build_checkpoint(moment, company.id)
+        # The closing snapshot's lines are written by the statement that
+        # builds the closing checkpoint, from its rows (nothing read twice).
+        Snapshot = self.env["inventory.snapshot"]
+        snapshot = Snapshot.browse(
+            Snapshot._take_event_snapshot(
+                self.env._("Period close %(name)s", name=self.name),
+                self.name,
+                lines_later=True,
+                company_id=company.id,
+                moment=moment,
+            )
         )
-        snapshot_id = self.env["inventory.snapshot"]._take_event_snapshot(
-            self.env._("Period close %(name)s", name=self.name),
-            self.name,
-            company_id=company.id,
-            moment=moment,
+        checkpoint, totals = (
+            self.env["inventory.ledger.checkpoint"]
+            .sudo()
+            .with_company(company)
+            ._build_at(moment, company, follow=snapshot._checkpoint_follower())
         )
+        snapshot._store_totals(totals)
+        snapshot_id = snapshot.id
         self.write(
             {
                 "state": "closed",

@@ -93,6 +93,20 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             if line.product_id in self.products
         }
         self.assertEqual(snapped, from_ledger)
+        # Its lines come from the checkpoint's rows as they are inserted; its
+        # totals and seal are those of a snapshot taken the ordinary way at
+        # the same moment, and of its own stored lines.
+        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        Snapshot = self.env["inventory.snapshot"]
+        ordinary = Snapshot.browse(
+            Snapshot.take_snapshot(
+                "Ordinary", moment=moment, company_id=self.company.id
+            )
+        )
+        self.assertEqual(snapshot.line_count, ordinary.line_count)
+        self.assertEqual(snapshot.checksum, ordinary.checksum)
+        for total in ("total_on_hand", "total_in_transit", "total_value"):
+            self.assertAlmostEqual(snapshot[total], ordinary[total], places=6)
         self.assertIn("Period closed", self.first.message_ids[0].body)
 
     def test_close_stores_the_ageing_at_the_end(self):

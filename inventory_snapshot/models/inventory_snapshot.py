@@ -209,7 +209,40 @@ class InventorySnapshot(models.Model):
         )
 
     def _write_lines(self):
-        """Write the lines (one INSERT ... SELECT) and the header totals."""
+        """Write the lines and the header totals: one INSERT ... SELECT, whose
+        statement also sums and seals the rows it inserted."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+        # Balances summed from a checkpoint: see the engine.
+        from_checkpoint = not self.is_now and ledger._from_checkpoint(
+            self.moment, [self.company_id.id]
+        )
+        with ledger._aggregation_settings(balances=from_checkpoint, hash_joins=True):
+            # Every id comes from existing rows read in the same statement.
+            skipped = ledger._skip_foreign_key_checks()
+            try:
+                self.env.cr.execute(
+                    SQL(
+                        "WITH inserted AS (%s) %s",
+                        self._insert_lines_sql(self._balances_sql()),
+                        self._totals_sql("inserted"),
+                    )
+                )
+                totals = self.env.cr.fetchone()
+            finally:
+                if skipped:
+                    ledger._restore_foreign_key_checks()
+        if self.is_now:
+            self._write_channels()
+        self._store_totals(totals)
+
+    def _insert_lines_sql(self, balances):
+        """The INSERT of the snapshot's lines from ``balances`` (rows of
+        ``product_id``, ``location_id``, ``lot_id``, ``quantity``,
+        ``reserved``), returning what ``_totals_sql`` reads.
+
+        The lines are inserted in the order of their unique key, so that each
+        goes to the key index's rightmost page."""
         self.ensure_one()
         cr = self.env.cr
         expiry = SQL("NULL::timestamp")
@@ -219,18 +252,8 @@ class InventorySnapshot(models.Model):
         )
         if cr.fetchone():
             expiry = SQL("lot.expiration_date")
-        ledger = self.env["inventory.ledger"]
-        cost = ledger._product_cost_sql(self.company_id.id)
-        # Balances summed from a checkpoint: see the engine.
-        from_checkpoint = not self.is_now and ledger._from_checkpoint(
-            self.moment, [self.company_id.id]
-        )
-        with ledger._aggregation_settings(balances=from_checkpoint, hash_joins=True):
-            # Every id comes from existing rows read in the same statement.
-            skipped = ledger._skip_foreign_key_checks()
-            cr.execute(
-                SQL(
-                    """
+        return SQL(
+            """
             INSERT INTO inventory_snapshot_line
                 (snapshot_id, company_id, moment, product_id, categ_id, warehouse_id,
                  location_id, condition_id, lot_id, expiration_date, uom_id,
@@ -249,31 +272,38 @@ class InventorySnapshot(models.Model):
               JOIN product_product pp ON pp.id = b.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN stock_lot lot ON lot.id = b.lot_id
-                """,
-                    snapshot=self.id,
-                    company=self.company_id.id,
-                    moment=self.moment,
-                    expiry=expiry,
-                    cost=cost,
-                    balances=self._balances_sql(),
-                )
-            )
-            if skipped:
-                ledger._restore_foreign_key_checks()
-        if self.is_now:
-            self._write_channels()
-        self.invalidate_recordset(["line_ids", "channel_ids"])
-        cr.execute(
-            SQL(
-                """
-            SELECT COUNT(*), COALESCE(SUM(on_hand), 0), COALESCE(SUM(reserved), 0),
-                   COALESCE(SUM(in_transit), 0), COALESCE(SUM(value), 0)
-              FROM inventory_snapshot_line WHERE snapshot_id = %s
+             ORDER BY b.product_id, b.location_id, COALESCE(b.lot_id, 0)
+            RETURNING product_id, location_id, lot_id, on_hand, reserved, in_transit,
+                      value
             """,
-                self.id,
-            )
+            snapshot=self.id,
+            company=self.company_id.id,
+            moment=self.moment,
+            expiry=expiry,
+            cost=self.env["inventory.ledger"]._product_cost_sql(self.company_id.id),
+            balances=balances,
         )
-        count, on_hand, reserved, in_transit, value = cr.fetchone()
+
+    @api.model
+    def _totals_sql(self, inserted):
+        """One row: the count, the totals and the checksum of the lines in the
+        CTE ``inserted`` (see ``_insert_lines_sql``), for ``_store_totals``."""
+        return SQL(
+            """
+            SELECT COUNT(*), COALESCE(SUM(on_hand), 0), COALESCE(SUM(reserved), 0),
+                   COALESCE(SUM(in_transit), 0), COALESCE(SUM(value), 0),
+                   %(checksum)s
+              FROM %(inserted)s
+            """,
+            checksum=self._checksum_expression_sql(),
+            inserted=SQL.identifier(inserted),
+        )
+
+    def _store_totals(self, totals):
+        """Write the header's totals and checksum from ``_totals_sql``'s row."""
+        self.ensure_one()
+        count, on_hand, reserved, in_transit, value, checksum = totals
+        self.invalidate_recordset(["line_ids", "channel_ids"])
         self.sudo().with_context(inventory_snapshot_taking=True).write(
             {
                 "line_count": count,
@@ -281,7 +311,7 @@ class InventorySnapshot(models.Model):
                 "total_reserved": reserved,
                 "total_in_transit": in_transit,
                 "total_value": value,
-                "checksum": self._compute_checksum(),
+                "checksum": checksum,
             }
         )
 
@@ -347,12 +377,13 @@ class InventorySnapshot(models.Model):
             )
         )
 
-    def _checksum_sql(self):
-        """The canonical text of the lines, as ``snapshot_checksum`` builds it,
-        hashed by PostgreSQL."""
+    @api.model
+    def _checksum_expression_sql(self):
+        """The aggregate hashing the canonical text of the lines read (as
+        ``snapshot_checksum`` builds it) in PostgreSQL."""
         return SQL(
             """
-            SELECT encode(sha256(convert_to(COALESCE(string_agg(
+            encode(sha256(convert_to(COALESCE(string_agg(
                 COALESCE(product_id::text, '') || '|' ||
                 COALESCE(location_id::text, '') || '|' ||
                 COALESCE(lot_id::text, '') || '|' ||
@@ -362,8 +393,14 @@ class InventorySnapshot(models.Model):
                 ROUND(COALESCE(value, 0)::numeric, 6)::text || E'\\n',
                 '' ORDER BY product_id, location_id, COALESCE(lot_id, 0)
             ), ''), 'UTF8')), 'hex')
-              FROM inventory_snapshot_line WHERE snapshot_id = %s
-            """,
+            """
+        )
+
+    def _checksum_sql(self):
+        """The checksum of the snapshot's stored lines."""
+        return SQL(
+            "SELECT %s FROM inventory_snapshot_line WHERE snapshot_id = %s",
+            self._checksum_expression_sql(),
             self.id,
         )
 
@@ -417,7 +454,7 @@ class InventorySnapshot(models.Model):
         if company not in self.env.user.company_ids and not self.env.su:
             raise AccessError(self.env._("You cannot take snapshots of this company."))
         self.env.flush_all()
-        snapshot = self.sudo().create(
+        snapshot = self._create_snapshot(
             {
                 "name": name,
                 "description": description or False,
@@ -433,11 +470,46 @@ class InventorySnapshot(models.Model):
                 "is_now": at >= now,
             }
         )
+        if self.env.context.get("inventory_snapshot_lines_later"):
+            return snapshot.id
         snapshot._write_lines()
         return snapshot.id
 
     @api.model
-    def _take_event_snapshot(self, name, trigger_ref, **scope):
+    def _create_snapshot(self, values):
+        return self.sudo().create(values)
+
+    def _checkpoint_follower(self):
+        """For ``inventory.ledger.checkpoint._build_at``: the snapshot's lines
+        written in the statement that builds a checkpoint at the snapshot's
+        moment, from the checkpoint's rows as they are inserted (summed per
+        product, location and lot as the engine sums them), with nothing read
+        twice; ``_store_totals`` then takes the statement's extra row."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+
+        def follow(inserted):
+            balances = SQL(
+                """
+                SELECT product_id, location_id, lot_id, %(quantity)s AS quantity,
+                       0 AS reserved
+                  FROM %(inserted)s
+                 GROUP BY product_id, location_id, lot_id
+                HAVING %(nonzero)s
+                """,
+                quantity=ledger._summed_quantity_sql(),
+                nonzero=ledger._nonzero_balance_sql(),
+                inserted=SQL.identifier(inserted),
+            )
+            return (
+                [SQL("snapshot_lines AS (%s)", self._insert_lines_sql(balances))],
+                self._totals_sql("snapshot_lines"),
+            )
+
+        return follow
+
+    @api.model
+    def _take_event_snapshot(self, name, trigger_ref, lines_later=False, **scope):
         """Take a snapshot of now for an event (a validated transfer; later
         an inventory adjustment confirmed, a period closed).
 
@@ -447,6 +519,8 @@ class InventorySnapshot(models.Model):
 
         :param name: the snapshot's name
         :param trigger_ref: the document that triggered it (e.g. WH/IN/00012)
+        :param lines_later: create the snapshot without its lines, which the
+            caller writes (see ``_checkpoint_follower``)
         :param scope: ``company_id``, ``location_ids``, ``warehouse_ids``,
             ``categ_ids``, ``description``, ``moment`` as in ``take_snapshot``
         :return: id of the new snapshot
@@ -457,8 +531,10 @@ class InventorySnapshot(models.Model):
                 "_take_event_snapshot() got unexpected arguments: "
                 + ", ".join(sorted(unknown))
             )
+        context = clean_context(self.env.context)
+        context.pop("inventory_snapshot_lines_later", None)
         return (
-            self.with_context(clean_context(self.env.context))
+            self.with_context(context, inventory_snapshot_lines_later=lines_later)
             .sudo()
             .take_snapshot(name, trigger="event", trigger_ref=trigger_ref, **scope)
         )
