@@ -336,33 +336,14 @@ class InventoryPeriod(models.Model):
         self._check_balance_run()
         moment = self._end_moment()
         company = self.company_id
-        # The closing snapshot's lines are written by the statement that
-        # builds the closing checkpoint, from its rows (nothing read twice).
-        Snapshot = self.env["inventory.snapshot"]
-        snapshot = Snapshot.browse(
-            Snapshot._take_event_snapshot(
-                self.env._("Period close %(name)s", name=self.name),
-                self.name,
-                lines_later=True,
-                company_id=company.id,
-                moment=moment,
-            )
-        )
-        checkpoint, totals = (
-            self.env["inventory.ledger.checkpoint"]
-            .sudo()
-            .with_company(company)
-            ._build_at(moment, company, follow=snapshot._checkpoint_follower())
-        )
-        snapshot._store_totals(totals)
-        snapshot_id = snapshot.id
+        checkpoint, snapshot = self._store_closing_balances(moment)
         self.write(
             {
                 "state": "closed",
                 "closed_by_id": self.env.user.id,
                 "closed_at": fields.Datetime.now(),
                 "checkpoint_id": checkpoint.id,
-                "snapshot_id": snapshot_id,
+                "snapshot_id": snapshot.id,
             }
         )
         if not company.stock_lock_date or company.stock_lock_date < self.date_to:
@@ -383,6 +364,43 @@ class InventoryPeriod(models.Model):
             )
         )
         self._prune_checkpoints()
+
+    def _store_closing_balances(self, moment):
+        """The closing checkpoint and snapshot at ``moment``.
+
+        A valid checkpoint at that very moment (the monthly job builds one at
+        each month's end) is the closing checkpoint: the stock lock date keeps
+        it valid, and building it again would write the same rows.  The
+        snapshot then reads it.  Otherwise the checkpoint is built from the
+        previous one, and the statement that inserts its rows writes the
+        snapshot's lines from them (nothing read twice)."""
+        self.ensure_one()
+        company = self.company_id
+        Checkpoint = self.env["inventory.ledger.checkpoint"].sudo()
+        Snapshot = self.env["inventory.snapshot"]
+        checkpoint = Checkpoint.search(
+            [
+                ("company_id", "=", company.id),
+                ("moment", "=", moment),
+                ("state", "=", "valid"),
+            ],
+            limit=1,
+        )
+        snapshot = Snapshot.browse(
+            Snapshot._take_event_snapshot(
+                self.env._("Period close %(name)s", name=self.name),
+                self.name,
+                lines_later=not checkpoint,
+                company_id=company.id,
+                moment=moment,
+            )
+        )
+        if not checkpoint:
+            checkpoint, totals = Checkpoint.with_company(company)._build_at(
+                moment, company, follow=snapshot._checkpoint_follower()
+            )
+            snapshot._store_totals(totals)
+        return checkpoint, snapshot
 
     def _prune_checkpoints(self):
         """Delete the checkpoints older than the kept opening balances."""

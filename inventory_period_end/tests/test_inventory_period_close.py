@@ -61,7 +61,26 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             self._balance_run(period)
             period.action_close()
 
+    def _assert_snapshot_as_ordinary(self, snapshot, moment):
+        """The snapshot is intact and equals one taken the ordinary way at
+        ``moment`` (lines, totals, checksum)."""
+        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        Snapshot = self.env["inventory.snapshot"]
+        ordinary = Snapshot.browse(
+            Snapshot.take_snapshot(
+                "Ordinary", moment=moment, company_id=self.company.id
+            )
+        )
+        self.assertTrue(ordinary.line_count)
+        self.assertEqual(snapshot.line_count, ordinary.line_count)
+        self.assertEqual(snapshot.checksum, ordinary.checksum)
+        for total in ("total_on_hand", "total_in_transit", "total_value"):
+            self.assertAlmostEqual(snapshot[total], ordinary[total], places=6)
+
     def test_close_stores_checkpoint_snapshot_and_lock_date(self):
+        moment = self.first._end_moment()
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        self.assertFalse(Checkpoint.search([("moment", "=", moment)]))
         self._close(self.first)
         self.assertEqual(self.first.state, "closed")
         self.assertEqual(self.first.closed_by_id, self.env.user)
@@ -93,21 +112,33 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             if line.product_id in self.products
         }
         self.assertEqual(snapped, from_ledger)
-        # Its lines come from the checkpoint's rows as they are inserted; its
-        # totals and seal are those of a snapshot taken the ordinary way at
-        # the same moment, and of its own stored lines.
-        self.assertEqual(snapshot.verify(), {snapshot.id: True})
-        Snapshot = self.env["inventory.snapshot"]
-        ordinary = Snapshot.browse(
-            Snapshot.take_snapshot(
-                "Ordinary", moment=moment, company_id=self.company.id
-            )
-        )
-        self.assertEqual(snapshot.line_count, ordinary.line_count)
-        self.assertEqual(snapshot.checksum, ordinary.checksum)
-        for total in ("total_on_hand", "total_in_transit", "total_value"):
-            self.assertAlmostEqual(snapshot[total], ordinary[total], places=6)
+        # Its lines come from the checkpoint's rows as they are inserted.
+        self._assert_snapshot_as_ordinary(snapshot, moment)
         self.assertIn("Period closed", self.first.message_ids[0].body)
+
+    def test_close_reuses_the_checkpoint_built_at_the_period_end(self):
+        """The monthly job's checkpoint at the period end is the closing
+        checkpoint (the same rows): not built again; the snapshot reads it."""
+        moment = self.first._end_moment()
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        built = Checkpoint.browse(Checkpoint.build_checkpoint(moment, self.company.id))
+        rows = built.line_ids
+        self._close(self.first)
+        self.assertEqual(self.first.checkpoint_id, built)
+        self.assertEqual(built.line_ids, rows)
+        self._assert_snapshot_as_ordinary(self.first.snapshot_id, moment)
+        # A stale one is not reused: the next period's is built again.
+        moment = self.second._end_moment()
+        stale = Checkpoint.browse(Checkpoint.build_checkpoint(moment, self.company.id))
+        stale.state = "stale"
+        stale_rows = stale.line_ids
+        self.assertTrue(stale_rows)
+        self._close(self.second)
+        self.assertEqual(self.second.checkpoint_id, stale)
+        self.assertEqual(stale.state, "valid")
+        self.assertTrue(stale.line_ids)
+        self.assertFalse(stale.line_ids & stale_rows)  # rebuilt
+        self._assert_snapshot_as_ordinary(self.second.snapshot_id, moment)
 
     def test_close_stores_the_ageing_at_the_end(self):
         self._close(self.first)
