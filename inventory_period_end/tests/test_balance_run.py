@@ -716,6 +716,39 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             {("quant_ledger", self.p1, stock_b, self.lot_a.browse()): (0, 4, 4)},
         )
         self.assertEqual(run_b.line_ids.company_id, company_b)
+        # Rule h sums the moves and lines of a shared product over every
+        # company first: a move of company B that its lines do not add up
+        # to is company B's finding only.
+        move = (
+            self.env["stock.move"]
+            .with_company(company_b)
+            .create(
+                {
+                    "product_id": self.p1.id,
+                    "product_uom_qty": 5,
+                    "location_id": self.supplier.id,
+                    "location_dest_id": stock_b.id,
+                    "company_id": company_b.id,
+                }
+            )
+        )
+        move._action_confirm()
+        move.quantity = 5
+        move.picked = True
+        move._action_done()
+        self.assertEqual(move.state, "done")
+        self._sql("UPDATE stock_move SET quantity = 7 WHERE id = %s", move.id)
+        for method in ("ledger", "auto"):
+            self.assertEqual(self._report(ledger_method=method).line_count, 0)
+            run_b = self._report(company_id=company_b.id, ledger_method=method)
+            self.assertEqual(
+                {
+                    (line.rule_code, line.move_id, line.expected, line.found)
+                    for line in run_b.line_ids
+                    if line.rule_code == "move_lines_sum"
+                },
+                {("move_lines_sum", move, 7, 5)},
+            )
 
     def test_transit(self):
         self.assertEqual(self.transit_receipt.state, "confirmed")
