@@ -875,6 +875,37 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual(run.line_ids.action, "reported")
         self.assertEqual(self._report().line_count, 1)
 
+    def test_transit_surplus_in_lots_reported(self):
+        """Lot-tracked stock left in transit with no open move to receive it:
+        proposed, but an adjustment of the product's quantity cannot take a
+        lot's stock, so the correcting run reports it, saying so, and posts
+        nothing."""
+        self._move(self.p2, self.bin2, self.transit, 5, self._days_ago(3), self.lot_b)
+        run = self._report()
+        self.assertEqual(
+            self._findings(run),
+            {
+                (
+                    "transit_open_moves",
+                    self.p2,
+                    self.transit,
+                    self.lot_a.browse(),
+                ): (0, 5, 5),
+            },
+        )
+        self.assertEqual(run.line_ids.action, "proposed")
+        run.mode = "balance"
+        run.action_run()
+        before = self._checksums()
+        run.with_user(self.manager).action_apply_corrections()
+        self.assertEqual(self._checksums(), before)
+        self.assertFalse(run.adjustment_ids)
+        self.assertEqual(
+            (run.line_ids.action, run.line_ids.correction), ("reported", "none")
+        )
+        self.assertIn("held in lots, packages or for an owner", run.line_ids.message)
+        self.assertEqual(self._report().line_count, 1)
+
     def test_rights_and_modes(self):
         self._sql(
             "UPDATE stock_quant SET quantity = 1 WHERE product_id = %s",

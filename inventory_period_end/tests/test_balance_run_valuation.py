@@ -226,3 +226,22 @@ class TestBalanceRunValuation(BalanceRunMixin, TransactionCase):
         run = self._vrun(location_ids=[(6, 0, self.bin1.ids)])
         self.assertEqual(run.line_count, 0)
         self.assertEqual(self._vrun().line_count, 1)
+
+    def test_avco_perpetual_no_journal_entry(self):
+        """In perpetual valuation too, Odoo 19 records a cost change in the
+        product's value history only, with no journal entry: the correction
+        does the same (the accounts follow at the stock closing entry)."""
+        self.avco_categ.with_company(self.company).property_valuation = "real_time"
+        self.assertEqual(self.avco.with_company(self.company).valuation, "real_time")
+        self._sql(
+            "UPDATE product_product SET standard_price = jsonb_set("
+            "COALESCE(standard_price, '{}'), %s, '15') WHERE id = %s",
+            [str(self.company.id)],
+            self.avco.id,
+        )
+        entries = self.env["account.move"].search_count([])
+        run = self._vrun(recalculate_costs=True, mode="balance")
+        run.with_user(self.manager).action_apply_corrections()
+        self.assertEqual(self._cost(self.avco), 12.0)
+        self.assertEqual(self.env["account.move"].search_count([]), entries)
+        self.assertEqual(self._vrun(recalculate_costs=True).line_count, 0)
