@@ -103,3 +103,67 @@ def test_counts_by_rule_lists_every_rule():
     assert counts["reserved"] == 2 and counts["zero_quant"] == 1
     assert set(counts) == {rule.code for rule in rules.RULES}
     assert sum(counts.values()) == 3
+
+
+def test_transit_surplus_written_off_shortfall_reported():
+    options = ("balance_transit",)
+    for policy in rules.POLICIES:
+        assert rules.line_action("transit_open_moves", policy, options) == (
+            "proposed",
+            "post_transit_surplus",
+        )
+        # No goods can be invented: a shortfall is reported, whatever the policy.
+        assert rules.line_action(
+            "transit_open_moves", policy, options, shortfall=True
+        ) == ("reported", "none")
+        # Without the option nothing is corrected.
+        assert rules.line_action("transit_open_moves", policy) == ("reported", "none")
+    message = rules.line_message(
+        "transit_open_moves", "ledger", options, shortfall=True
+    )
+    assert message.startswith("Stock in transit differs from the open moves")
+    assert "no goods can be invented" in message
+    assert rules.line_message("transit_open_moves", "ledger", options, taken=True) == (
+        "Stock in transit beyond the open moves written off by a period-end adjustment"
+    )
+    matrix = {row[0]: row[2:4] for row in rules.truth_matrix("counted", options)}
+    assert matrix["transit_open_moves"] == ("open_moves", "post_transit_surplus")
+    # A rule without a shortfall message corrects both directions.
+    assert rules.line_action("quant_ledger", "ledger", shortfall=True) == (
+        "proposed",
+        "set_quant_to_ledger",
+    )
+
+
+def test_valuation_rules():
+    assert set(rules.VALUATION_RULES) <= set(rules.RULES_BY_CODE)
+    assert {rules.get_rule(code).letter for code in rules.VALUATION_RULES} == {"g"}
+    options = ("recalculate_costs",)
+    for policy in rules.POLICIES:
+        matrix = {row[0]: row[2:4] for row in rules.truth_matrix(policy, options)}
+        assert matrix["valuation_avco"] == ("moves", "recalculate_cost")
+        assert matrix["valuation_fifo"][1] == "none"
+        assert matrix["valuation_remaining"][1] == "none"
+        assert (
+            rules.truth_matrix(policy)[
+                [r.code for r in rules.RULES].index("valuation_avco")
+            ][3]
+            == "none"
+        )
+    assert "Not corrected" in rules.line_message("valuation_fifo", "ledger", options)
+    assert rules.line_message("valuation_avco", "ledger", options).endswith(
+        "proposed: cost recalculated from the valued moves (Odoo's cost change, "
+        "recorded in the product's value history)"
+    )
+
+
+def test_correction_stages():
+    # Quantities before transit (the surplus is what remains once the quants
+    # follow the ledger), transit before the purge (a write-off leaves a zero
+    # quant), the costs last.
+    flat = [code for stage in rules.CORRECTION_STAGES for code in stage]
+    assert tuple(flat) == rules.CORRECTION_ORDER
+    assert len(flat) == len(set(flat))
+    assert flat.index("quant_ledger") < flat.index("transit_open_moves")
+    assert flat.index("transit_open_moves") < flat.index("zero_quant")
+    assert flat[-1] == "valuation_avco"

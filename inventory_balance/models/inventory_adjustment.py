@@ -246,8 +246,12 @@ class InventoryAdjustment(models.Model):
                         "%s: a serial number is one unit; change it by 1.", where
                     )
                 )
-            if line.location_id.usage != "internal":
-                errors.append(self.env._("%s: not an internal location.", where))
+            # Transit: goods lost on the way are written off (the period-end
+            # balance run reconciles transit with the open moves).
+            if line.location_id.usage not in ("internal", "transit"):
+                errors.append(
+                    self.env._("%s: not an internal or transit location.", where)
+                )
         if errors:
             raise UserError("\n".join(errors))
 

@@ -21,10 +21,12 @@ from odoo.tools.sql import index_exists
 
 from ..tools.balance_rules import (
     COMPANY_CORRECTIONS,
-    CORRECTION_ORDER,
+    CORRECTION_STAGES,
     RULES,
+    VALUATION_RULES,
     counts_by_rule,
     get_rule,
+    line_action,
     line_message,
 )
 from ..tools.run_export import write_workbook
@@ -43,7 +45,7 @@ LINE_COLUMNS = (
 )
 KEY = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
 # Valued findings: their difference is stock that appears or disappears.
-VALUED_RULES = ("quant_ledger", "negative")
+VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 BATCH_SIZE = 1000
 # Indexes on Odoo's stock tables for the rules that read them whole: the
 # open move lines and moves (few, for rules b and f) and, for rule h, the done
@@ -134,7 +136,18 @@ class InventoryBalanceRun(models.Model):
     balance_transit = fields.Boolean(
         string="Balance goods in transit",
         default=True,
-        help="Check and correct the quants of transit locations too.",
+        help="Check and correct the quants of transit locations too, and "
+        "reconcile the stock in transit with the open moves out of it: a "
+        "correcting run writes off what is in transit beyond those moves with a "
+        "period-end adjustment; open moves expecting more than is in transit are "
+        "reported.",
+    )
+    recalculate_costs = fields.Boolean(
+        string="Recalculate costs where the valuation method allows",
+        help="A correcting run sets the cost of AVCO products to the cost "
+        "replayed from their valued moves, as Odoo records a cost change (a "
+        "dated entry in the product's value history).  FIFO costs are the value "
+        "of the remaining receipts and are only reported.",
     )
     purge_zero_quants = fields.Boolean(default=True)
     check_valuation = fields.Boolean(
@@ -324,8 +337,8 @@ class InventoryBalanceRun(models.Model):
             product_filter=product_filter,
         )
 
-    def _tolerance(self):
-        digits = self.env["decimal.precision"].precision_get("Product Unit")
+    def _tolerance(self, precision="Product Unit"):
+        digits = self.env["decimal.precision"].precision_get(precision)
         return 0.5 * 10**-digits
 
     # --------------------------------------------------------------- checks
@@ -584,6 +597,269 @@ class InventoryBalanceRun(models.Model):
             tolerance=ctx["tolerance"],
         )
 
+    def _valuation_categories(self, cost_method):
+        """Ids of the product categories whose products the company values
+        with ``cost_method`` (``fifo`` or ``average``): the category's cost
+        method at the company, else the company's (as Odoo 19 decides it)."""
+        company = self.company_id
+        categories = (
+            self.env["product.category"]
+            .with_company(company)
+            .sudo()
+            .with_context(active_test=False)
+            .search([])
+        )
+        return categories.filtered(
+            lambda c: (c.property_cost_method or company.cost_method) == cost_method
+        ).ids
+
+    def _valuation_ctes(self, ctx, cost_methods):
+        """The CTEs of the valuation rules (g), for the products of the scope
+        valued with ``cost_methods`` (not by lot): ``val_products``;
+        ``on_hand``, their quantity in the company's valued locations (internal
+        and transit, owned by nobody else), as Odoo's FIFO stack counts it; and
+        ``valued_moves``, their done incoming and outgoing valued moves
+        (stored ``is_in`` / ``is_out``) with their value and the quantity of
+        their lines entering or leaving the valued locations, in the product's
+        unit (Odoo's ``_get_valued_qty``).  None when the run is limited to
+        locations (the valuation is the product's, company-wide) or when
+        stock_account's fields are missing."""
+        if self.warehouse_ids or self.location_ids:
+            return None
+        if "is_in" not in self.env["stock.move"]._fields:
+            return None
+        categ_ids = []
+        for cost_method in cost_methods:
+            categ_ids += self._valuation_categories(cost_method)
+        if not categ_ids:
+            return None
+        return SQL(
+            """
+            val_products AS MATERIALIZED (
+                SELECT p.id, p.cost
+                  FROM run_products p
+                  JOIN product_product pp ON pp.id = p.id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pt.categ_id = ANY(%(categs)s)
+                   AND NOT COALESCE(pt.lot_valuated, FALSE)
+            ),
+            on_hand AS (
+                SELECT q.product_id, SUM(q.quantity)::float8 AS quantity
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE l.company_id = %(company)s
+                   AND l.usage IN ('internal', 'transit')
+                   AND (q.owner_id IS NULL OR q.owner_id = %(partner)s)
+                   AND q.product_id IN (SELECT id FROM val_products)
+                 GROUP BY q.product_id
+            ),
+            valued_moves AS MATERIALIZED (
+                SELECT m.id, m.product_id, m.date, m.is_in,
+                       COALESCE(m.value, 0)::float8 AS value,
+                       m.quantity::float8 AS move_quantity,
+                       COALESCE(SUM(ml.quantity_product_uom) FILTER (
+                           WHERE m.is_in AND NOT (s.company_id IS NOT NULL
+                                 AND s.usage IN ('internal', 'transit'))
+                             AND d.company_id IS NOT NULL
+                             AND d.usage IN ('internal', 'transit')
+                              OR NOT m.is_in AND s.company_id IS NOT NULL
+                             AND s.usage IN ('internal', 'transit')
+                             AND NOT (d.company_id IS NOT NULL
+                                 AND d.usage IN ('internal', 'transit'))
+                       ), 0)::float8 AS quantity
+                  FROM stock_move m
+                  LEFT JOIN stock_move_line ml
+                    ON ml.move_id = m.id AND ml.picked
+                   AND (ml.owner_id IS NULL OR ml.owner_id = %(partner)s)
+                  LEFT JOIN stock_location s ON s.id = ml.location_id
+                  LEFT JOIN stock_location d ON d.id = ml.location_dest_id
+                 WHERE m.state = 'done' AND m.company_id = %(company)s
+                   AND (m.is_in OR m.is_out)
+                   AND m.product_id IN (SELECT id FROM val_products)
+                 GROUP BY m.id
+            )
+            """,
+            categs=categ_ids,
+            company=self.company_id.id,
+            partner=self.company_id.partner_id.id,
+        )
+
+    def _check_valuation_remaining_sql(self, ctx):
+        """(g) FIFO and AVCO products: the remaining quantity of their valued
+        receipts (Odoo 19 computes it by walking the receipts back from the
+        newest until they cover the quantity on hand) against the quantity on
+        hand.  They differ where the receipts do not cover it: stock that came
+        without a valued receipt, which Odoo values at the last receipt's
+        price."""
+        ctes = self._valuation_ctes(ctx, ("fifo", "average"))
+        if ctes is None:
+            return None
+        return SQL(
+            """
+            WITH %(ctes)s
+            SELECT h.product_id, NULL::int, NULL::int, NULL::int, NULL::int,
+                   NULL::int, h.quantity,
+                   LEAST(h.quantity, COALESCE(r.received, 0)), 0::float8
+              FROM on_hand h
+              LEFT JOIN (
+                SELECT product_id, SUM(quantity) AS received
+                  FROM valued_moves WHERE is_in GROUP BY product_id
+              ) r ON r.product_id = h.product_id
+             WHERE h.quantity > COALESCE(r.received, 0) + %(tolerance)s
+            """,
+            ctes=ctes,
+            tolerance=ctx["tolerance"],
+        )
+
+    def _check_valuation_fifo_sql(self, ctx):
+        """(g) FIFO products with stock: the cost per unit on hand that the
+        remaining receipts give, as Odoo 19 computes the FIFO value
+        (``_run_fifo``: the receipts from the newest back until they cover the
+        quantity on hand, the oldest one partly; what they do not cover at the
+        newest receipt's price per unit), against the product's cost, which
+        Odoo sets to it at every move.  The value impact is the stock at the
+        cost less that value."""
+        ctes = self._valuation_ctes(ctx, ("fifo",))
+        if ctes is None:
+            return None
+        return SQL(
+            """
+            WITH %(ctes)s,
+            stack AS (
+                SELECT v.product_id, v.value, v.quantity, v.move_quantity,
+                       h.quantity AS on_hand,
+                       SUM(v.quantity) OVER w - v.quantity AS newer,
+                       ROW_NUMBER() OVER w AS recency
+                  FROM valued_moves v
+                  JOIN on_hand h ON h.product_id = v.product_id
+                 WHERE v.is_in AND h.quantity > %(tolerance)s
+                WINDOW w AS (PARTITION BY v.product_id
+                             ORDER BY v.date DESC, v.id DESC
+                             ROWS UNBOUNDED PRECEDING)
+            ),
+            fifo AS (
+                SELECT s.product_id, MAX(s.on_hand) AS on_hand,
+                       SUM(CASE WHEN s.newer < s.on_hand AND s.quantity <> 0
+                                THEN s.value * LEAST(s.quantity, s.on_hand - s.newer)
+                                     / s.quantity
+                                ELSE 0 END)
+                       + GREATEST(MAX(s.on_hand) - SUM(s.quantity), 0)
+                         * COALESCE(MAX(CASE WHEN s.recency = 1 AND s.move_quantity <> 0
+                                             THEN s.value / s.move_quantity END),
+                                    MAX(p.cost)) AS value
+                  FROM stack s JOIN val_products p ON p.id = s.product_id
+                 GROUP BY s.product_id
+            )
+            SELECT f.product_id, NULL::int, NULL::int, NULL::int, NULL::int,
+                   NULL::int, f.value / f.on_hand, p.cost,
+                   f.on_hand * p.cost - f.value
+              FROM fifo f JOIN val_products p ON p.id = f.product_id
+             WHERE ABS(f.value / f.on_hand - p.cost) > %(price_tolerance)s
+            """,
+            ctes=ctes,
+            tolerance=ctx["tolerance"],
+            price_tolerance=ctx["price_tolerance"],
+        )
+
+    def _check_valuation_avco_sql(self, ctx):
+        """(g) AVCO products: the average cost replayed from their valued
+        moves as Odoo 19 recomputes it (``_run_average_batch``), against the
+        product's cost.  From the last cost change recorded in the product's
+        value history (its cost, on the quantity in the valued locations then:
+        today's less the valued moves since), else from the first valued move's
+        price; then move by move in date order: a receipt adds its value (or
+        sets the average to its price when there was no stock), an outgoing
+        move takes its quantity at the average.  One recursive statement, all
+        products in step.  Products with dropshipped moves are left out (Odoo
+        values those at the running average in Python).  The value impact is
+        the difference on the stock on hand."""
+        ctes = self._valuation_ctes(ctx, ("average",))
+        if ctes is None:
+            return None
+        return SQL(
+            """
+            WITH RECURSIVE %(ctes)s,
+            manual AS (
+                SELECT DISTINCT ON (pv.product_id) pv.product_id, pv.date,
+                       pv.value::float8 AS value
+                  FROM product_value pv
+                 WHERE pv.move_id IS NULL AND pv.lot_id IS NULL
+                   AND pv.company_id = %(company)s
+                   AND pv.product_id IN (SELECT id FROM val_products)
+                 ORDER BY pv.product_id, pv.date DESC, pv.id DESC
+            ),
+            moves AS MATERIALIZED (
+                SELECT v.product_id, v.is_in, v.quantity, v.value,
+                       ROW_NUMBER() OVER (PARTITION BY v.product_id
+                                          ORDER BY v.date, v.id) AS rn
+                  FROM valued_moves v
+                  LEFT JOIN manual mv ON mv.product_id = v.product_id
+                 WHERE mv.date IS NULL OR v.date > mv.date
+            ),
+            start AS (
+                SELECT p.id AS product_id,
+                       CASE WHEN mv.product_id IS NULL THEN 0
+                            ELSE COALESCE(h.quantity, 0) - COALESCE(d.delta, 0)
+                       END AS qty,
+                       CASE WHEN mv.product_id IS NULL THEN 0
+                            ELSE mv.value * (COALESCE(h.quantity, 0)
+                                             - COALESCE(d.delta, 0))
+                       END AS value,
+                       CASE WHEN mv.product_id IS NOT NULL THEN mv.value
+                            WHEN f.quantity <> 0 THEN f.value / f.quantity
+                            ELSE 0 END AS avg
+                  FROM val_products p
+                  LEFT JOIN manual mv ON mv.product_id = p.id
+                  LEFT JOIN on_hand h ON h.product_id = p.id
+                  LEFT JOIN (
+                    SELECT product_id,
+                           SUM(CASE WHEN is_in THEN quantity ELSE -quantity END)
+                               AS delta
+                      FROM moves GROUP BY product_id
+                  ) d ON d.product_id = p.id
+                  LEFT JOIN moves f ON f.product_id = p.id AND f.rn = 1
+                 WHERE (mv.product_id IS NOT NULL OR f.product_id IS NOT NULL)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM stock_move m
+                        WHERE m.product_id = p.id AND m.is_dropship
+                          AND m.company_id = %(company)s)
+            ),
+            replay (product_id, rn, qty, value, avg) AS (
+                SELECT product_id, 0::bigint, qty, value, avg FROM start
+              UNION ALL
+                SELECT r.product_id, m.rn,
+                       CASE WHEN m.is_in THEN r.qty + m.quantity
+                            ELSE r.qty - m.quantity END,
+                       CASE WHEN NOT m.is_in THEN r.value - m.quantity * r.avg
+                            WHEN r.qty > 0 THEN r.value + m.value
+                            WHEN m.quantity <> 0
+                            THEN m.value / m.quantity * (r.qty + m.quantity)
+                            ELSE r.avg * (r.qty + m.quantity) END,
+                       CASE WHEN NOT m.is_in THEN r.avg
+                            WHEN r.qty > 0
+                            THEN (r.value + m.value) / (r.qty + m.quantity)
+                            WHEN m.quantity <> 0 THEN m.value / m.quantity
+                            ELSE r.avg END
+                  FROM replay r
+                  JOIN moves m ON m.product_id = r.product_id AND m.rn = r.rn + 1
+            ),
+            replayed AS (
+                SELECT DISTINCT ON (product_id) product_id, avg
+                  FROM replay ORDER BY product_id, rn DESC
+            )
+            SELECT r.product_id, NULL::int, NULL::int, NULL::int, NULL::int,
+                   NULL::int, r.avg, p.cost,
+                   (p.cost - r.avg) * GREATEST(COALESCE(h.quantity, 0), 0)
+              FROM replayed r
+              JOIN val_products p ON p.id = r.product_id
+              LEFT JOIN on_hand h ON h.product_id = r.product_id
+             WHERE ABS(r.avg - p.cost) > %(price_tolerance)s
+            """,
+            ctes=ctes,
+            company=self.company_id.id,
+            price_tolerance=ctx["price_tolerance"],
+        )
+
     def _check_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
         the move's quantity (both in the product's unit).
@@ -733,10 +1009,22 @@ class InventoryBalanceRun(models.Model):
         number."""
         rule = get_rule(code)
         options = self._options()
-        # A report-only run shows what a correcting run would do.
-        corrects = rule.corrects(self.truth_policy, options)
-        correction = rule.correction(self.truth_policy)
-        valued = code in VALUED_RULES
+        # A report-only run shows what a correcting run would do; a rule that
+        # corrects only surpluses reports its shortfalls (found < expected).
+        action, correction = line_action(code, self.truth_policy, options)
+        short_action, short_correction = line_action(
+            code, self.truth_policy, options, shortfall=True
+        )
+        shortfall = SQL("f.found < f.expected")
+        columns = LINE_COLUMNS
+        if code in VALUATION_RULES:
+            # The valuation rules value their findings themselves.
+            columns += ("impact",)
+            impact = SQL("ROUND(COALESCE(f.impact, 0)::numeric, 2)")
+        elif code in VALUED_RULES:
+            impact = SQL("ROUND(((f.found - f.expected) * p.cost)::numeric, 2)")
+        else:
+            impact = SQL("0")
         self.env.cr.execute(
             SQL(
                 """
@@ -749,26 +1037,33 @@ class InventoryBalanceRun(models.Model):
             SELECT %(run)s, %(company)s, %(code)s, %(severity)s, f.product_id,
                    f.location_id, f.lot_id, f.package_id, f.owner_id, f.move_id,
                    ROUND(f.expected::numeric, 6), ROUND(f.found::numeric, 6),
-                   ROUND((f.found - f.expected)::numeric, 6),
-                   CASE WHEN %(valued)s
-                        THEN ROUND(((f.found - f.expected) * p.cost)::numeric, 2)
-                        ELSE 0 END,
-                   %(action)s, %(correction)s, %(message)s, %(uid)s, %(uid)s,
+                   ROUND((f.found - f.expected)::numeric, 6), %(impact)s,
+                   CASE WHEN %(shortfall)s THEN %(short_action)s ELSE %(action)s END,
+                   CASE WHEN %(shortfall)s THEN %(short_correction)s
+                        ELSE %(correction)s END,
+                   CASE WHEN %(shortfall)s THEN %(short_message)s ELSE %(message)s END,
+                   %(uid)s, %(uid)s,
                    now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM findings f
               LEFT JOIN run_products p ON p.id = f.product_id
             """,
                 context=ctx["context"],
-                columns=SQL(", ").join(SQL.identifier(c) for c in LINE_COLUMNS),
+                columns=SQL(", ").join(SQL.identifier(c) for c in columns),
                 check=check_sql,
                 run=self.id,
                 company=self.company_id.id,
                 code=code,
                 severity=rule.severity,
-                valued=valued,
-                action="proposed" if corrects else "reported",
-                correction=correction.action if corrects else "none",
+                impact=impact,
+                shortfall=shortfall,
+                action=action,
+                correction=correction,
                 message=line_message(code, self.truth_policy, options),
+                short_action=short_action,
+                short_correction=short_correction,
+                short_message=line_message(
+                    code, self.truth_policy, options, shortfall=True
+                ),
                 uid=self.env.uid,
             )
         )
@@ -776,6 +1071,10 @@ class InventoryBalanceRun(models.Model):
 
     def _options(self):
         options = []
+        if self.balance_transit:
+            options.append("balance_transit")
+        if self.recalculate_costs:
+            options.append("recalculate_costs")
         if self.purge_zero_quants:
             options.append("purge_zero_quants")
         if self.check_valuation:
@@ -869,6 +1168,7 @@ class InventoryBalanceRun(models.Model):
             "since": checkpoints.moment if method == "checkpoint" else None,
             "product_ids": product_ids,
             "tolerance": self._tolerance(),
+            "price_tolerance": self._tolerance("Product Price"),
             "context": self._context_sql(product_ids),
         }
         counts = {}
@@ -1143,42 +1443,48 @@ class InventoryBalanceRun(models.Model):
                 product_ids,
             )
         )
-        # Only the rules this run corrects are checked again: the others'
-        # findings do not change with the corrections.
+        # Only the rules this run corrects are checked again, stage by stage,
+        # each after the corrections it depends on: the others' findings do
+        # not change with the corrections.
         options = self._options()
-        self._run_checks(
-            product_ids,
-            codes=[
-                code
-                for code in CORRECTION_ORDER
-                if get_rule(code).corrects(self.truth_policy, options)
-            ],
-        )
         targets = SQL(
             "SELECT * FROM inventory_balance_run_line WHERE run_id = %s "
             "AND action = 'proposed' AND product_id = ANY(%s)",
             self.id,
             product_ids,
         )
-        self.env.cr.execute(
-            SQL(
-                "SELECT ARRAY_AGG(DISTINCT lot_id) FILTER (WHERE lot_id IS NOT NULL), "
-                "ARRAY_AGG(DISTINCT package_id) FILTER (WHERE package_id IS NOT NULL) "
-                "FROM (%s) t",
-                targets,
+        lot_ids, package_ids = set(), set()
+        for stage in CORRECTION_STAGES:
+            codes = [
+                code
+                for code in stage
+                if get_rule(code).corrects(self.truth_policy, options)
+            ]
+            if not codes:
+                continue
+            self._run_checks(product_ids, codes=codes)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT ARRAY_AGG(DISTINCT lot_id) FILTER "
+                    "(WHERE lot_id IS NOT NULL), ARRAY_AGG(DISTINCT package_id) "
+                    "FILTER (WHERE package_id IS NOT NULL) FROM (%s) t",
+                    targets,
+                )
             )
-        )
-        lot_ids, package_ids = self.env.cr.fetchone()
-        for code in CORRECTION_ORDER:
-            correction = get_rule(code).correction(self.truth_policy)
-            getattr(self, f"_correct_{correction.action}")(
-                SQL("%s AND rule_code = %s", targets, code)
-            )
+            lots_found, packages_found = self.env.cr.fetchone()
+            lot_ids.update(lots_found or [])
+            package_ids.update(packages_found or [])
+            for code in codes:
+                correction = get_rule(code).correction(self.truth_policy)
+                getattr(self, f"_correct_{correction.action}")(
+                    SQL("%s AND rule_code = %s", targets, code)
+                )
+            self.env.invalidate_all()
         # What Odoo stores from the quants follows them: the place of a lot
         # and of a package.
         self.env.invalidate_all()
-        lots = self.env["stock.lot"].browse(lot_ids or [])
-        packages = self.env["stock.package"].browse(package_ids or [])
+        lots = self.env["stock.lot"].browse(list(lot_ids))
+        packages = self.env["stock.package"].browse(list(package_ids))
         self.env.add_to_compute(lots._fields["location_id"], lots)
         self.env.add_to_compute(packages._fields["location_id"], packages)
         self.env.flush_all()
@@ -1349,8 +1655,20 @@ class InventoryBalanceRun(models.Model):
                 postable=[row[0] for row in postable],
             )
         )
+        self._post_balance_adjustment(
+            postable,
+            self.env._("%s (counted stock)", self.name),
+            self.env._("the counted stock differed from the ledger"),
+        )
+
+    def _post_balance_adjustment(self, postable, name, why):
+        """Post one adjustment (reason *Period-end balance*, dated on the
+        period end's day) of the changes ``postable``, rows ``(line id,
+        product id, location id, lot id, change)``, confirm it, link it to the
+        run and to the findings, and say on its chatter which run posted it and
+        ``why``.  Return the adjustment (none when nothing is to post)."""
         if not postable:
-            return
+            return self.env["inventory.adjustment"]
         self.env.invalidate_all()
         reason = self.env.ref(
             "inventory_balance.inventory_adjustment_reason_period_end"
@@ -1360,7 +1678,7 @@ class InventoryBalanceRun(models.Model):
             .sudo()
             .create(
                 {
-                    "name": self.env._("%s (counted stock)", self.name),
+                    "name": name,
                     "reason_id": reason.id,
                     "company_id": self.company_id.id,
                     "date": fields.Date.context_today(self, self.date),
@@ -1379,6 +1697,11 @@ class InventoryBalanceRun(models.Model):
             )
         )
         adjustment.action_confirm()
+        adjustment.message_post(
+            body=self.env._(
+                "Posted by the balance run %(run)s: %(why)s.", run=self.name, why=why
+            )
+        )
         self.adjustment_ids = [fields.Command.link(adjustment.id)]
         self.env.cr.execute(
             SQL(
@@ -1386,6 +1709,104 @@ class InventoryBalanceRun(models.Model):
                 "WHERE id = ANY(%s)",
                 adjustment.id,
                 [row[0] for row in postable],
+            )
+        )
+        return adjustment
+
+    def _correct_post_transit_surplus(self, targets):
+        """The open moves out of transit are the truth: what a transit
+        location holds beyond them (a receiving leg cancelled, the goods left
+        in transit) is written off by a period-end adjustment.  Only the
+        surpluses are proposed (no goods can be invented for a shortfall), and
+        only where the stock in transit is held with no lot, package or owner,
+        which an adjustment of the product's quantity can take; the others are
+        reported, saying so."""
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s)
+            SELECT t.id, t.product_id, t.location_id, NULL::int,
+                   t.expected - t.found
+              FROM t
+              JOIN product_product pp ON pp.id = t.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE t.found > t.expected AND pt.tracking = 'none'
+               AND NOT EXISTS (
+                   SELECT 1 FROM stock_quant q
+                    WHERE q.product_id = t.product_id
+                      AND q.location_id = t.location_id AND q.quantity <> 0
+                      AND (q.lot_id IS NOT NULL OR q.package_id IS NOT NULL
+                           OR q.owner_id IS NOT NULL))
+             ORDER BY t.id
+            """,
+                targets=targets,
+            )
+        )
+        postable = self.env.cr.fetchall()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s)
+            UPDATE inventory_balance_run_line l
+               SET action = 'reported', correction = 'none', message = %(message)s
+              FROM t WHERE l.id = t.id AND NOT (l.id = ANY(%(postable)s))
+            """,
+                targets=targets,
+                message=self.env._(
+                    "Stock in transit beyond the open moves out of it, held in lots, "
+                    "packages or for an owner: not written off automatically; "
+                    "write it off by hand with an adjustment per lot or package"
+                ),
+                postable=[row[0] for row in postable],
+            )
+        )
+        self._post_balance_adjustment(
+            postable,
+            self.env._("%s (goods in transit)", self.name),
+            self.env._(
+                "stock in transit beyond the open moves out of transit written off"
+            ),
+        )
+
+    def _correct_recalculate_cost(self, targets):
+        """AVCO products: set the cost to the one replayed from the valued
+        moves the way Odoo 19 records a cost change, by writing the product's
+        cost: Odoo adds a dated entry (*Price update from ... to ...*) to the
+        product's value history, which the next replay starts from, and
+        re-values the remaining receipts valued at the cost.  Odoo 19 posts no
+        journal entry for a cost change (not even in perpetual valuation): the
+        stock valuation account follows at Odoo's stock closing entry (rule
+        ``valuation_account``).  A message on the run lists the changes."""
+        if not self.recalculate_costs:
+            return
+        self.env.cr.execute(
+            SQL(
+                "WITH t AS (%s) SELECT t.product_id, t.expected, t.found FROM t "
+                "ORDER BY t.product_id",
+                targets,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        self.env.invalidate_all()
+        products = self.env["product.product"].with_company(self.company_id).sudo()
+        changes = []
+        for product_id, expected, found in rows:
+            product = products.browse(product_id)
+            product.write({"standard_price": float(expected)})
+            changes.append(
+                self.env._(
+                    "%(product)s: %(old)s → %(new)s",
+                    product=product.display_name,
+                    old=float(found),
+                    new=product.standard_price,
+                )
+            )
+        self.message_post(
+            body=self.env._(
+                "Costs recalculated from the valued moves (AVCO): %s",
+                "; ".join(changes),
             )
         )
 
@@ -1472,7 +1893,8 @@ class InventoryBalanceRun(models.Model):
         :param values: optional dict of fields: ``company_id``, ``date``,
             ``warehouse_ids``, ``location_ids``, ``categ_ids``, ``product_ids``
             (lists of ids), ``truth_policy``, ``balance_transit``,
-            ``purge_zero_quants``, ``check_valuation``, ``ledger_method``
+            ``purge_zero_quants``, ``check_valuation``, ``check_ageing``,
+            ``recalculate_costs``, ``ledger_method``, ``mode``
         :return: id of the run
         """
         values = dict(values or {})
@@ -1488,6 +1910,7 @@ class InventoryBalanceRun(models.Model):
             "purge_zero_quants",
             "check_valuation",
             "check_ageing",
+            "recalculate_costs",
             "ledger_method",
             "mode",
         }

@@ -3,3 +3,4 @@ from . import test_inventory_period_close
 from . import test_inventory_ageing
 from . import test_balance_run
 from . import test_balance_run_rpc
+from . import test_balance_run_valuation

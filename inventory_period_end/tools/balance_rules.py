@@ -16,9 +16,12 @@ Truth policies:
   are posted so that the ledger matches them.
 
 Whatever the policy, reservations follow the reserved move lines, zero quants
-are purged (when the run's option says so), and findings that no figure can
-settle automatically (negative stock, move lines that do not add up, lot
-problems) are reported, never corrected.
+are purged (when the run's option says so), the stock in transit beyond the
+open moves out of it is written off (option *balance goods in transit*), the
+cost of AVCO products follows the cost their valued moves give (option
+*recalculate costs*), and findings that no figure can settle automatically
+(negative stock, move lines that do not add up, lot problems, open moves
+expecting more than is in transit, FIFO values) are reported, never corrected.
 """
 
 from dataclasses import dataclass
@@ -33,6 +36,8 @@ CORRECTIONS = (
     "set_reserved_to_move_lines",
     "purge_quant",
     "post_closing_entry",
+    "post_transit_surplus",
+    "recalculate_cost",
     "none",
 )
 
@@ -59,6 +64,10 @@ class BalanceRule:
     message: str  # what the line says while the correction is only proposed
     corrections: tuple  # ((policy, Correction), ...)
     option: str = ""  # a run option that must be set for the correction
+    # When set, only the findings where the figure found exceeds the one
+    # expected (a surplus) are corrected; the others (a shortfall) are
+    # reported with this message.
+    shortfall_message: str = ""
 
     def correction(self, policy):
         """The correction under ``policy`` (``ledger`` or ``counted``)."""
@@ -66,9 +75,12 @@ class BalanceRule:
             raise BalanceRuleError(f"Unknown truth policy {policy!r}")
         return dict(self.corrections)[policy]
 
-    def corrects(self, policy, options=()):
-        """Whether a correcting run changes anything for this rule."""
+    def corrects(self, policy, options=(), shortfall=False):
+        """Whether a correcting run changes anything for this rule (for a
+        finding that is a ``shortfall``, when the rule tells them apart)."""
         if self.option and self.option not in options:
+            return False
+        if shortfall and self.shortfall_message:
             return False
         return self.correction(policy).action != "none"
 
@@ -173,7 +185,19 @@ RULES = (
         name="Transit stock vs open moves",
         severity="warning",
         message="Stock in transit differs from the open moves out of transit",
-        corrections=_same(Correction("none", "none", _REPORTED)),
+        corrections=_same(
+            Correction(
+                "open_moves",
+                "post_transit_surplus",
+                "Stock in transit beyond the open moves written off by a "
+                "period-end adjustment",
+            )
+        ),
+        option="balance_transit",
+        shortfall_message="The open moves out of transit expect more than is in "
+        "transit. Reported only, no goods can be invented: receive what arrived, "
+        "then cancel or reduce the rest of the open moves (or find the missing "
+        "goods)",
     ),
     BalanceRule(
         code="valuation_account",
@@ -190,6 +214,45 @@ RULES = (
             )
         ),
         option="check_valuation",
+    ),
+    BalanceRule(
+        code="valuation_remaining",
+        letter="g",
+        name="Remaining quantity of valued receipts vs on hand",
+        severity="warning",
+        message="The valued receipts left (FIFO/AVCO remaining quantity) do not "
+        "cover the stock on hand: Odoo values the rest at the last receipt's "
+        "price. Reported only: find where the stock came from without a valued "
+        "receipt (the quantity rules, an import) and value it with an inventory "
+        "adjustment",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="valuation_fifo",
+        letter="g",
+        name="FIFO cost vs value of the remaining receipts",
+        severity="warning",
+        message="The FIFO cost differs from the value of the remaining receipts "
+        "per unit on hand. Not corrected: a FIFO value is the value of its "
+        "receipts, which only the receipts' own values can change (Adjust "
+        "Valuation on the move); Odoo sets the cost again at the next move",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+    ),
+    BalanceRule(
+        code="valuation_avco",
+        letter="g",
+        name="AVCO cost vs cost of the valued moves",
+        severity="warning",
+        message="The average cost differs from the cost replayed from the valued moves",
+        corrections=_same(
+            Correction(
+                "moves",
+                "recalculate_cost",
+                "Cost recalculated from the valued moves (Odoo's cost change, "
+                "recorded in the product's value history)",
+            )
+        ),
+        option="recalculate_costs",
     ),
     BalanceRule(
         code="move_lines_sum",
@@ -221,10 +284,22 @@ RULES = (
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
-# The order in which a correcting run applies the corrections of one batch:
-# quantities first (they may create or merge quants), then reservations on
-# the resulting quants, then the purge of what became zero.
-CORRECTION_ORDER = ("quant_ledger", "reserved", "zero_quant")
+# The stages in which a correcting run corrects one batch, each checked again
+# after the corrections of the stage before, which it depends on: quantities
+# first (they may create or merge quants) and reservations on the resulting
+# quants; then the stock in transit beyond the open moves (the quantity
+# corrected first); then the purge of what became zero; then the AVCO costs
+# (from the moves, those written off included).
+CORRECTION_STAGES = (
+    ("quant_ledger", "reserved"),
+    ("transit_open_moves",),
+    ("zero_quant",),
+    ("valuation_avco",),
+)
+CORRECTION_ORDER = tuple(code for stage in CORRECTION_STAGES for code in stage)
+# Rules of the product's valuation: whole products, so only in runs not
+# limited to locations; their value impact comes from their own statement.
+VALUATION_RULES = ("valuation_remaining", "valuation_fifo", "valuation_avco")
 # Corrections of the whole company, made once after the batches of products.
 COMPANY_CORRECTIONS = ("valuation_account",)
 
@@ -255,11 +330,24 @@ def truth_matrix(policy, options=()):
     return rows
 
 
-def line_message(code, policy, options=(), taken=False):
+def line_action(code, policy, options=(), shortfall=False):
+    """``(action, correction)`` of a new finding: ``proposed`` with the
+    correction's action where a correcting run would correct it, else
+    ``reported`` and ``none``."""
+    rule = get_rule(code)
+    if rule.corrects(policy, options, shortfall):
+        return "proposed", rule.correction(policy).action
+    return "reported", "none"
+
+
+def line_message(code, policy, options=(), taken=False, shortfall=False):
     """What a finding's line says: the correction's message once taken,
     ``<rule message>; proposed: <correction>`` while it is only proposed, the
-    rule's message alone when the rule is reported only."""
+    rule's message alone when the rule is reported only, and the rule's
+    message with its shortfall message for a shortfall it does not correct."""
     rule = get_rule(code)
+    if shortfall and rule.shortfall_message:
+        return f"{rule.message}. {rule.shortfall_message}"
     if not rule.corrects(policy, options):
         return rule.message
     message = rule.correction(policy).message
