@@ -151,12 +151,17 @@ class InventoryBalanceRun(models.Model):
     )
     purge_zero_quants = fields.Boolean(default=True)
     check_valuation = fields.Boolean(
-        string="Check valuation against accounts",
-        help="Compare the stock value with the balance of the stock valuation "
-        "accounts at the end of the period's day, as Odoo's Stock Valuation "
-        "report does (Odoo's own computation, product by product: slow on large "
-        "databases); a correcting run posts Odoo's stock closing entry.  The "
-        "whole company only: ignored when the run has a scope.",
+        string="Check valuation",
+        help="Check the FIFO and AVCO valuation of the products (remaining "
+        "receipts against the stock on hand, FIFO value and average cost "
+        "replayed from the valued moves against the product's cost; they read "
+        "every valued move of those products: a minute and more at ten million "
+        "moves), and compare the stock value with the balance of the stock "
+        "valuation accounts at the end of the period's day, as Odoo's Stock "
+        "Valuation report does (Odoo's own computation, product by product); a "
+        "correcting run posts Odoo's stock closing entry.  The accounts: the "
+        "whole company only, ignored when the run has a scope.  The scheduled "
+        "period-end check turns it on.",
     )
     check_ageing = fields.Boolean(
         string="Check the aged inventory",
@@ -621,9 +626,12 @@ class InventoryBalanceRun(models.Model):
         ``valued_moves``, their done incoming and outgoing valued moves
         (stored ``is_in`` / ``is_out``) with their value and the quantity of
         their lines entering or leaving the valued locations, in the product's
-        unit (Odoo's ``_get_valued_qty``).  None when the run is limited to
-        locations (the valuation is the product's, company-wide) or when
-        stock_account's fields are missing."""
+        unit (Odoo's ``_get_valued_qty``).  None unless the run checks the
+        valuation or recalculates costs, when the run is limited to locations
+        (the valuation is the product's, company-wide) or when stock_account's
+        fields are missing."""
+        if not (self.check_valuation or self.recalculate_costs):
+            return None
         if self.warehouse_ids or self.location_ids:
             return None
         if "is_in" not in self.env["stock.move"]._fields:
@@ -1255,7 +1263,10 @@ class InventoryBalanceRun(models.Model):
             location_ids=self._scope_location_ids(),
             product_ids=product_ids,
         )
-        with ledger._aggregation_settings(hash_joins=True):
+        # Summed from a checkpoint: grouped by sorting (see the engine).
+        with ledger._aggregation_settings(
+            balances=method == "checkpoint", hash_joins=True
+        ):
             self.env.cr.execute(
                 SQL(
                     """

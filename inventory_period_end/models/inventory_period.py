@@ -216,6 +216,7 @@ class InventoryPeriod(models.Model):
                         "company_id": company.id,
                         "date": period._end_moment(),
                         "check_ageing": True,
+                        "check_valuation": True,
                     }
                 )
             )

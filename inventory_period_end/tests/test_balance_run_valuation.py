@@ -49,6 +49,7 @@ class TestBalanceRunValuation(BalanceRunMixin, TransactionCase):
 
     def _vrun(self, **values):
         values.setdefault("product_ids", [(6, 0, self.valued.ids)])
+        values.setdefault("check_valuation", True)
         return self._report(**values)
 
     def _cost(self, product):
@@ -98,6 +99,8 @@ class TestBalanceRunValuation(BalanceRunMixin, TransactionCase):
             self.avco.id,
         )
         self.assertEqual(self._cost(self.avco), 15.0)
+        # The valuation checks are an option (they read every valued move).
+        self.assertEqual(self._vrun(check_valuation=False).line_count, 0)
         plain = self._vrun()
         self.assertEqual(
             self._lines(plain),
