@@ -135,9 +135,9 @@ def bench(scale, runs, database=None):
         rule_times = defaultdict(float)
         original = type(Run)._insert_findings
 
-        def timed(self, code, check_sql, ctx):
+        def timed(self, code, check_sql, ctx, **kwargs):
             started = time.perf_counter()
-            count = original(self, code, check_sql, ctx)
+            count = original(self, code, check_sql, ctx, **kwargs)
             rule_times[code] += time.perf_counter() - started
             return count
 
