@@ -10,6 +10,8 @@ installed: ``python3 -m odoo -d inventory_bench_<scale> -i inventory_period_end
 1. a report-only balance run of the whole company with the ledger side from the
    whole ledger, then from the latest valid checkpoint (time of each rule's
    statement, and of the whole ``action_run``);
+   (with ``--check-valuation``, once more with the option *Check valuation*:
+   the per-product FIFO/AVCO rules and the valuation accounts);
 2. rules a (quants vs ledger) and b (reservations vs move lines) the obvious
    ORM way: ``_read_group`` of the quants and of the done move lines (both
    sides) per key, of the open move lines per key, compared in Python.
@@ -107,7 +109,7 @@ def line_keys(run, code):
     }
 
 
-def bench(scale, runs, database=None):
+def bench(scale, runs, database=None, valuation=False):
     database = database or f"inventory_bench_{scale}"
     if not _odoo.database_exists(database):
         raise SystemExit(f"error: {database} does not exist (benchmarks/generate.py)")
@@ -144,14 +146,20 @@ def bench(scale, runs, database=None):
         type(Run)._insert_findings = timed
         results = {}
         try:
-            for method in ("ledger", "checkpoint"):
+            methods = ["ledger", "checkpoint"]
+            if valuation:
+                methods.append("valuation")
+            for method in methods:
                 if method == "checkpoint" and not checkpoint:
                     continue
+                values = {"ledger_method": method}
+                if method == "valuation":
+                    values = {"ledger_method": "auto", "check_valuation": True}
                 best, best_rules = None, None
-                for _ in range(runs):
+                for _ in range(runs if method != "valuation" else 1):
                     env.cr.execute("SAVEPOINT bench_run")
                     rule_times.clear()
-                    run = Run.create({"ledger_method": method})
+                    run = Run.create(values)
                     started = time.perf_counter()
                     run.action_run()
                     seconds = time.perf_counter() - started
@@ -193,7 +201,13 @@ def bench(scale, runs, database=None):
             f"{row['rules_ledger_s']}\n"
             f"       from checkpoint {row['checkpoint']}: "
             f"{row.get('run_checkpoint_s')} s {row.get('rules_checkpoint_s')}\n"
-            f"       findings {row['findings_ledger']}\n"
+            + (
+                f"       with Check valuation (once): {row['run_valuation_s']:.3f} s "
+                f"{row['rules_valuation_s']}\n"
+                if valuation
+                else ""
+            )
+            + f"       findings {row['findings_ledger']}\n"
             f"       rules a+b the ORM way {row['orm_rules_a_b_s']:.3f} s vs "
             f"{ab:.3f} s in SQL ({row['ratio_rules_a_b']}x), same findings",
             flush=True,
@@ -211,9 +225,14 @@ def main(argv=None):
     parser.add_argument(
         "--database", help="another database than inventory_bench_<scale>"
     )
+    parser.add_argument(
+        "--check-valuation",
+        action="store_true",
+        help="also one run with the option Check valuation (rule g)",
+    )
     args = parser.parse_args(argv)
     for scale in args.scale or ["100k", "1m"]:
-        bench(scale, args.runs, args.database)
+        bench(scale, args.runs, args.database, args.check_valuation)
 
 
 if __name__ == "__main__":
