@@ -169,8 +169,7 @@ class InventoryBalanceRun(models.Model):
         "valuation accounts at the end of the period's day, as Odoo's Stock "
         "Valuation report does (Odoo's own computation, product by product); a "
         "correcting run posts Odoo's stock closing entry.  The accounts: the "
-        "whole company only, ignored when the run has a scope.  The scheduled "
-        "period-end check turns it on.",
+        "whole company only, ignored when the run has a scope.",
     )
     check_ageing = fields.Boolean(
         string="Check the aged inventory",

@@ -216,7 +216,6 @@ class InventoryPeriod(models.Model):
                         "company_id": company.id,
                         "date": period._end_moment(),
                         "check_ageing": True,
-                        "check_valuation": True,
                     }
                 )
             )

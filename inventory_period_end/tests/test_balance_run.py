@@ -38,6 +38,18 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             "inventory_period_end.group_inventory_period_end_manager",
         )
 
+    def _period_end_adjustment(self, run):
+        """The one adjustment the correcting run posted: done, with the
+        reason *Period-end balance*."""
+        adjustment = run.adjustment_ids
+        self.assertEqual(len(adjustment), 1)
+        self.assertEqual(adjustment.state, "done")
+        self.assertEqual(
+            adjustment.reason_id,
+            self.env.ref("inventory_balance.inventory_adjustment_reason_period_end"),
+        )
+        return adjustment
+
     def _correct_and_recheck(self, run):
         """Correct a run in Balance mode, then a report-only run finds nothing."""
         run.mode = "balance"
@@ -563,13 +575,7 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual(self._quant_total(self.p1, self.bin1), (60.0, 1))
         self.assertEqual(self._quant_total(self.p2, self.bin1, self.lot_a), (16.0, 1))
         self.assertEqual(self._quant_total(self.p1, self.transit), (10.0, 1))
-        adjustment = run.adjustment_ids
-        self.assertEqual(len(adjustment), 1)
-        self.assertEqual(adjustment.state, "done")
-        self.assertEqual(
-            adjustment.reason_id,
-            self.env.ref("inventory_balance.inventory_adjustment_reason_period_end"),
-        )
+        adjustment = self._period_end_adjustment(run)
         self.assertEqual(
             {
                 (line.product_id, line.lot_id, line.change)
@@ -833,13 +839,7 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self._correct_and_recheck(run)
         self.assertEqual(self._quant_total(self.p1, self.transit), (0.0, 0))
         self.assertEqual(self._quant_total(self.p3, self.transit), (0.0, 0))
-        adjustment = run.adjustment_ids
-        self.assertEqual(len(adjustment), 1)
-        self.assertEqual(adjustment.state, "done")
-        self.assertEqual(
-            adjustment.reason_id,
-            self.env.ref("inventory_balance.inventory_adjustment_reason_period_end"),
-        )
+        adjustment = self._period_end_adjustment(run)
         self.assertEqual(
             [
                 (line.product_id, line.location_id, line.change)
