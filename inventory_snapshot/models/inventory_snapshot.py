@@ -454,7 +454,7 @@ class InventorySnapshot(models.Model):
         if company not in self.env.user.company_ids and not self.env.su:
             raise AccessError(self.env._("You cannot take snapshots of this company."))
         self.env.flush_all()
-        snapshot = self._create_snapshot(
+        snapshot = self.sudo().create(
             {
                 "name": name,
                 "description": description or False,
@@ -470,14 +470,12 @@ class InventorySnapshot(models.Model):
                 "is_now": at >= now,
             }
         )
-        if self.env.context.get("inventory_snapshot_lines_later"):
+        # Lines written by the caller: ``_take_event_snapshot`` only (it runs
+        # as superuser; a context sent over RPC cannot skip them).
+        if self.env.su and self.env.context.get("inventory_snapshot_lines_later"):
             return snapshot.id
         snapshot._write_lines()
         return snapshot.id
-
-    @api.model
-    def _create_snapshot(self, values):
-        return self.sudo().create(values)
 
     def _checkpoint_follower(self):
         """For ``inventory.ledger.checkpoint._build_at``: the snapshot's lines
