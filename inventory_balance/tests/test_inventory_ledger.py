@@ -101,6 +101,25 @@ class TestInventoryLedger(LedgerScenarioMixin, TransactionCase):
             self._balances(at, method="checkpoint"), self._balances(at, method="ledger")
         )
 
+    def test_checkpoint_rows_vacuumed_and_analyzed_after_each_checkpoint(self):
+        """The table of checkpoint rows asks autovacuum to vacuum and analyze it
+        after each checkpoint's rows, not after a fifth of the table."""
+        self.env.cr.execute(
+            "SELECT reloptions FROM pg_class "
+            "WHERE relname = 'inventory_ledger_checkpoint_line'"
+        )
+        options = set(self.env.cr.fetchone()[0] or [])
+        self.assertTrue(
+            {
+                "autovacuum_vacuum_insert_threshold=10000",
+                "autovacuum_vacuum_insert_scale_factor=0",
+                "autovacuum_analyze_threshold=10000",
+                "autovacuum_analyze_scale_factor=0",
+            }
+            <= options,
+            options,
+        )
+
     def test_chained_checkpoints(self):
         first = self.Checkpoint.browse(
             self.Checkpoint.build_checkpoint(self._days_ago(52), self.company.id)
