@@ -203,41 +203,32 @@ class InventoryLedger(models.AbstractModel):
                 raise ValueError("split sides cannot be windowed per company")
             in_scope = SQL("= ANY(ARRAY(SELECT id FROM %s))", SQL.identifier(scope))
             if grouped:
-                return SQL(
-                    """
-                    SELECT ml.product_id, ml.location_dest_id AS location_id,
-                           ml.lot_id, ml.result_package_id AS package_id, ml.owner_id,
-                           SUM(%(quantity)s::float8) AS quantity,
-                           NULL::timestamp AS last_date
-                      FROM stock_move_line ml
-                     WHERE %(condition)s AND ml.location_dest_id %(in_scope)s
-                     GROUP BY 1, 2, 3, 4, 5
-                     UNION ALL
-                    SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id,
-                           ml.owner_id, -SUM(%(quantity)s::float8), NULL
-                      FROM stock_move_line ml
-                     WHERE %(condition)s AND ml.location_id %(in_scope)s
-                     GROUP BY 1, 2, 3, 4, 5
-                    """,
-                    condition=condition,
-                    quantity=quantity,
-                    in_scope=in_scope,
-                )
+                inflow = SQL("SUM(%s::float8)", quantity)
+                outflow, last_date = SQL("-%s", inflow), SQL("NULL::timestamp")
+                group_by = SQL("GROUP BY 1, 2, 3, 4, 5")
+            else:
+                inflow, outflow = quantity, SQL("-%s", quantity)
+                last_date, group_by = SQL("ml.date"), SQL()
             return SQL(
                 """
                 SELECT ml.product_id, ml.location_dest_id AS location_id, ml.lot_id,
                        ml.result_package_id AS package_id, ml.owner_id,
-                       %(quantity)s AS quantity, ml.date AS last_date
+                       %(inflow)s AS quantity, %(last_date)s AS last_date
                   FROM stock_move_line ml
                  WHERE %(condition)s AND ml.location_dest_id %(in_scope)s
+                 %(group_by)s
                  UNION ALL
                 SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id,
-                       ml.owner_id, -%(quantity)s, ml.date
+                       ml.owner_id, %(outflow)s, %(last_date)s
                   FROM stock_move_line ml
                  WHERE %(condition)s AND ml.location_id %(in_scope)s
+                 %(group_by)s
                 """,
                 condition=condition,
-                quantity=quantity,
+                inflow=inflow,
+                outflow=outflow,
+                last_date=last_date,
+                group_by=group_by,
                 in_scope=in_scope,
             )
         # One pass over the lines gives both sides: + on the destination, -
