@@ -357,7 +357,8 @@ class InventoryPeriod(models.Model):
         self.message_post(
             body=self.env._(
                 "Period closed: stock locked until %(lock)s; closing checkpoint "
-                "of %(count)s balances and snapshot %(snapshot)s stored.",
+                "of %(count)s balances and snapshot %(snapshot)s stored (its "
+                "lines are copied from the checkpoint in the background).",
                 lock=self.date_to,
                 count=checkpoint.line_count,
                 snapshot=self.snapshot_id.name,
@@ -370,10 +371,11 @@ class InventoryPeriod(models.Model):
 
         A valid checkpoint at that very moment (the monthly job builds one at
         each month's end) is the closing checkpoint: the stock lock date keeps
-        it valid, and building it again would write the same rows.  The
-        snapshot then reads it.  Otherwise the checkpoint is built from the
-        previous one, and the statement that inserts its rows writes the
-        snapshot's lines from them (nothing read twice)."""
+        it valid, and building it again would write the same rows.  Otherwise
+        it is built from the previous one.  The snapshot's lines are the
+        checkpoint's rows summed per product, location and lot: a background
+        job copies them right after this transaction (they are written before
+        anyone reads them), which halves the close at scale."""
         self.ensure_one()
         company = self.company_id
         Checkpoint = self.env["inventory.ledger.checkpoint"].sudo()
@@ -385,21 +387,16 @@ class InventoryPeriod(models.Model):
                 ("state", "=", "valid"),
             ],
             limit=1,
-        )
+        ) or Checkpoint.with_company(company)._build_at(moment, company)
         snapshot = Snapshot.browse(
             Snapshot._take_event_snapshot(
                 self.env._("Period close %(name)s", name=self.name),
                 self.name,
-                lines_later=not checkpoint,
+                lines_from=checkpoint,
                 company_id=company.id,
                 moment=moment,
             )
         )
-        if not checkpoint:
-            checkpoint, totals = Checkpoint.with_company(company)._build_at(
-                moment, company, follow=snapshot._checkpoint_follower()
-            )
-            snapshot._store_totals(totals)
         return checkpoint, snapshot
 
     def _prune_checkpoints(self):
@@ -421,15 +418,7 @@ class InventoryPeriod(models.Model):
         if not doomed:
             return
         doomed_checkpoints = checkpoints.filtered(lambda c: c.moment in doomed)
-        # Lines first, in one statement (the ORM would load every line).
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM inventory_ledger_checkpoint_line "
-                "WHERE checkpoint_id = ANY(%s)",
-                doomed_checkpoints.ids,
-            )
-        )
-        doomed_checkpoints.invalidate_recordset(["line_ids"])
+        doomed_checkpoints._delete_lines()
         doomed_checkpoints.unlink()
         _logger.info(
             "Inventory period %s closed: pruned %d checkpoints of %s",

@@ -104,6 +104,11 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(snapshot.moment, moment)
         self.assertEqual(snapshot.trigger, "event")
         self.assertEqual(snapshot.trigger_ref, "First")
+        # Its lines are copied from the checkpoint by the job right after.
+        self.assertEqual(snapshot.lines_checkpoint_id, checkpoint)
+        self.assertFalse(snapshot.line_ids)
+        self.env["inventory.snapshot"]._cron_write_pending_lines()
+        self.assertFalse(snapshot.lines_checkpoint_id)
         snapped = {
             (line.product_id.id, line.location_id.id, line.lot_id.id or False): (
                 line.on_hand + line.in_transit
@@ -112,7 +117,6 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             if line.product_id in self.products
         }
         self.assertEqual(snapped, from_ledger)
-        # Its lines come from the checkpoint's rows as they are inserted.
         self._assert_snapshot_as_ordinary(snapshot, moment)
         self.assertIn("Period closed", self.first.message_ids[0].body)
 
@@ -363,10 +367,15 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         first_checkpoint = self.first.checkpoint_id
         self.assertTrue(first_checkpoint.exists())
         self.assertFalse(manual.exists())
+        first_snapshot = self.first.snapshot_id
+        self.assertEqual(first_snapshot.lines_checkpoint_id, first_checkpoint)
         self._close(self.second)
         self.assertFalse(first_checkpoint.exists())
         self.assertFalse(self.first.checkpoint_id)
         self.assertTrue(self.second.checkpoint_id.exists())
+        # The closing snapshot took its lines before its checkpoint went.
+        self.assertFalse(first_snapshot.lines_checkpoint_id)
+        self._assert_snapshot_as_ordinary(first_snapshot, self.first._end_moment())
         # The engine still answers the pruned moments, from the ledger.
         at = self.now - timedelta(days=50)
         self.assertEqual(

@@ -25,6 +25,7 @@ class InventorySnapshotExportController(http.Controller):
     def export_snapshot(self, snapshot_id, file_format, **kwargs):
         """The lines of a snapshot as a CSV, XLSX or JSON file."""
         snapshot = self._accessible_record("inventory.snapshot", snapshot_id)
+        snapshot._ensure_lines()
         return self._stream(snapshot, file_format)
 
     @http.route(

@@ -2,6 +2,7 @@ from . import inventory_adjustment
 from . import inventory_snapshot
 from . import inventory_snapshot_channel
 from . import inventory_snapshot_line
+from . import inventory_ledger_checkpoint
 from . import inventory_snapshot_schedule
 from . import stock_picking
 from . import stock_picking_type

@@ -18,6 +18,7 @@ FROZEN_FIELDS = {
     "trigger",
     "user_id",
     "schedule_id",
+    "lines_checkpoint_id",
 }
 # What an event may say about the scope of its snapshot.
 EVENT_SCOPE_KEYS = {
@@ -126,6 +127,18 @@ class InventorySnapshot(models.Model):
         copy=False,
     )
     verify_date = fields.Datetime(readonly=True, copy=False)
+    lines_checkpoint_id = fields.Many2one(
+        "inventory.ledger.checkpoint",
+        string="Lines pending from",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Set while the lines are still to be copied from this checkpoint at "
+        "the snapshot's moment (a period close leaves them to a background job "
+        "that runs right after it). Opening, comparing, exporting or verifying "
+        "the snapshot writes them first.",
+    )
 
     _schedule_moment_uniq = models.UniqueIndex(
         "(schedule_id, moment) WHERE schedule_id IS NOT NULL",
@@ -299,8 +312,9 @@ class InventorySnapshot(models.Model):
             inserted=SQL.identifier(inserted),
         )
 
-    def _store_totals(self, totals):
-        """Write the header's totals and checksum from ``_totals_sql``'s row."""
+    def _store_totals(self, totals, **vals):
+        """Write the header's totals and checksum from ``_totals_sql``'s row
+        (and ``vals``)."""
         self.ensure_one()
         count, on_hand, reserved, in_transit, value, checksum = totals
         self.invalidate_recordset(["line_ids", "channel_ids"])
@@ -312,6 +326,7 @@ class InventorySnapshot(models.Model):
                 "total_in_transit": in_transit,
                 "total_value": value,
                 "checksum": checksum,
+                **vals,
             }
         )
 
@@ -470,44 +485,117 @@ class InventorySnapshot(models.Model):
                 "is_now": at >= now,
             }
         )
-        # Lines written by the caller: ``_take_event_snapshot`` only (it runs
-        # as superuser; a context sent over RPC cannot skip them).
-        if self.env.su and self.env.context.get("inventory_snapshot_lines_later"):
+        # Lines left to the background job: ``_take_event_snapshot`` only (it
+        # runs as superuser; a context sent over RPC cannot skip them).
+        checkpoint_id = self.env.context.get("inventory_snapshot_lines_from")
+        if self.env.su and checkpoint_id:
+            snapshot._write_lines_later(
+                self.env["inventory.ledger.checkpoint"].browse(checkpoint_id)
+            )
             return snapshot.id
         snapshot._write_lines()
         return snapshot.id
 
-    def _checkpoint_follower(self):
-        """For ``inventory.ledger.checkpoint._build_at``: the snapshot's lines
-        written in the statement that builds a checkpoint at the snapshot's
-        moment, from the checkpoint's rows as they are inserted (summed per
-        product, location and lot as the engine sums them), with nothing read
-        twice; ``_store_totals`` then takes the statement's extra row."""
+    def _write_lines_later(self, checkpoint):
+        """Leave the lines to the background job, which copies them from
+        ``checkpoint`` (the same balances: see ``_checkpoint_balances_sql``).
+
+        :raise ValueError: the checkpoint is not of the snapshot's company and
+            moment, or the snapshot does not cover the whole company
+        """
+        self.ensure_one()
+        if (
+            checkpoint.company_id != self.company_id
+            or checkpoint.moment != self.moment
+            or checkpoint.state != "valid"
+            or self.location_ids
+            or self.warehouse_ids
+            or self.categ_ids
+            or self.is_now
+        ):
+            raise ValueError(
+                f"snapshot {self.id} cannot take its lines from checkpoint "
+                f"{checkpoint.id}: only a snapshot of a past moment of a whole "
+                "company takes them from the valid checkpoint of that moment"
+            )
+        self.sudo().with_context(inventory_snapshot_taking=True).write(
+            {"lines_checkpoint_id": checkpoint.id}
+        )
+        self.env.ref(
+            "inventory_snapshot.ir_cron_inventory_snapshot_pending_lines"
+        )._trigger()
+
+    def _checkpoint_balances_sql(self):
+        """The snapshot's balances from the rows of its pending checkpoint,
+        summed per product, location and lot as the engine sums them."""
         self.ensure_one()
         ledger = self.env["inventory.ledger"]
+        return SQL(
+            """
+            SELECT product_id, location_id, lot_id, %(quantity)s AS quantity,
+                   0 AS reserved
+              FROM inventory_ledger_checkpoint_line
+             WHERE checkpoint_id = %(checkpoint)s
+             GROUP BY product_id, location_id, lot_id
+            HAVING %(nonzero)s
+            """,
+            quantity=ledger._summed_quantity_sql(),
+            nonzero=ledger._nonzero_balance_sql(),
+            checkpoint=self.lines_checkpoint_id.id,
+        )
 
-        def follow(inserted):
-            balances = SQL(
-                """
-                SELECT product_id, location_id, lot_id, %(quantity)s AS quantity,
-                       0 AS reserved
-                  FROM %(inserted)s
-                 GROUP BY product_id, location_id, lot_id
-                HAVING %(nonzero)s
-                """,
-                quantity=ledger._summed_quantity_sql(),
-                nonzero=ledger._nonzero_balance_sql(),
-                inserted=SQL.identifier(inserted),
+    def _write_pending_lines(self):
+        """Write the lines left to the background job, from their checkpoint:
+        one INSERT ... SELECT per snapshot, which also seals them.  The
+        snapshot's row is locked first, so that two transactions (the job and
+        a user opening the lines) cannot both write them."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM inventory_snapshot WHERE id = ANY(%s) "
+                "AND lines_checkpoint_id IS NOT NULL ORDER BY id FOR NO KEY UPDATE",
+                self.ids,
             )
-            return (
-                [SQL("snapshot_lines AS (%s)", self._insert_lines_sql(balances))],
-                self._totals_sql("snapshot_lines"),
-            )
+        )
+        pending = self.browse(row[0] for row in self.env.cr.fetchall())
+        pending.invalidate_recordset(["lines_checkpoint_id"])
+        ledger = self.env["inventory.ledger"]
+        for snapshot in pending:
+            with ledger._aggregation_settings(hash_joins=True):
+                # Every id comes from existing rows read in the same statement.
+                skipped = ledger._skip_foreign_key_checks()
+                try:
+                    self.env.cr.execute(
+                        SQL(
+                            "WITH inserted AS (%s) %s",
+                            snapshot._insert_lines_sql(
+                                snapshot._checkpoint_balances_sql()
+                            ),
+                            self._totals_sql("inserted"),
+                        )
+                    )
+                    totals = self.env.cr.fetchone()
+                finally:
+                    if skipped:
+                        ledger._restore_foreign_key_checks()
+            snapshot._store_totals(totals, lines_checkpoint_id=False)
 
-        return follow
+    def _ensure_lines(self):
+        """Write the pending lines of these snapshots now (before they are
+        read)."""
+        self.sudo().filtered("lines_checkpoint_id")._write_pending_lines()
 
     @api.model
-    def _take_event_snapshot(self, name, trigger_ref, lines_later=False, **scope):
+    def _cron_write_pending_lines(self):
+        """Write the lines the period closes left to this job."""
+        self.sudo().search(
+            [("lines_checkpoint_id", "!=", False)]
+        )._write_pending_lines()
+
+    @api.model
+    def _take_event_snapshot(self, name, trigger_ref, lines_from=None, **scope):
         """Take a snapshot of now for an event (a validated transfer; later
         an inventory adjustment confirmed, a period closed).
 
@@ -517,8 +605,9 @@ class InventorySnapshot(models.Model):
 
         :param name: the snapshot's name
         :param trigger_ref: the document that triggered it (e.g. WH/IN/00012)
-        :param lines_later: create the snapshot without its lines, which the
-            caller writes (see ``_checkpoint_follower``)
+        :param lines_from: a valid checkpoint at the snapshot's moment: the
+            lines are copied from its rows by a background job right after this
+            transaction (see ``_write_lines_later``), or before they are read
         :param scope: ``company_id``, ``location_ids``, ``warehouse_ids``,
             ``categ_ids``, ``description``, ``moment`` as in ``take_snapshot``
         :return: id of the new snapshot
@@ -530,15 +619,18 @@ class InventorySnapshot(models.Model):
                 + ", ".join(sorted(unknown))
             )
         context = clean_context(self.env.context)
-        context.pop("inventory_snapshot_lines_later", None)
+        context.pop("inventory_snapshot_lines_from", None)
         return (
-            self.with_context(context, inventory_snapshot_lines_later=lines_later)
+            self.with_context(
+                context, inventory_snapshot_lines_from=lines_from and lines_from.id
+            )
             .sudo()
             .take_snapshot(name, trigger="event", trigger_ref=trigger_ref, **scope)
         )
 
     def action_open_lines(self):
         self.ensure_one()
+        self._ensure_lines()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Lines of %(name)s", name=self.name),
@@ -551,6 +643,7 @@ class InventorySnapshot(models.Model):
     # ----------------------------------------------------------- integrity
     def action_verify(self):
         """Recompute the checksum of each snapshot; say whether it is intact."""
+        self._ensure_lines()
         self.env.flush_all()
         for snapshot in self:
             intact = snapshot._compute_checksum() == snapshot.checksum
@@ -682,6 +775,7 @@ class InventorySnapshot(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
+        self._ensure_lines()
         return self.env["inventory.snapshot.export"]._result(self, file_format)
 
     @api.model

@@ -119,6 +119,96 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
         past = self._take(moment=self._days_ago(1))
         self.assertFalse(past.channel_ids)
 
+    def _take_later(self, checkpoint, name="Closing"):
+        """A snapshot whose lines are left to the background job (as a period
+        close takes it)."""
+        return self.Snapshot.browse(
+            self.Snapshot._take_event_snapshot(
+                name,
+                "REF",
+                lines_from=checkpoint,
+                company_id=self.company.id,
+                moment=checkpoint.moment,
+            )
+        )
+
+    def test_lines_copied_from_a_checkpoint_later(self):
+        at = self._days_ago(27)
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        checkpoint = Checkpoint.browse(Checkpoint.build_checkpoint(at))
+        cron = self.env.ref(
+            "inventory_snapshot.ir_cron_inventory_snapshot_pending_lines"
+        )
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search([("cron_id", "=", cron.id)])
+        snapshot = self._take_later(checkpoint)
+        self.assertEqual(snapshot.lines_checkpoint_id, checkpoint)
+        self.assertEqual((snapshot.line_count, snapshot.checksum), (0, False))
+        self.assertFalse(snapshot.line_ids)
+        self.assertTrue(Trigger.search([("cron_id", "=", cron.id)]) - triggers)
+        ordinary = self._take(moment=at)
+        self.assertTrue(ordinary.line_count)
+        self.Snapshot._cron_write_pending_lines()
+        self.assertFalse(snapshot.lines_checkpoint_id)
+        self.assertEqual(self._lines(snapshot), self._balances(at))
+        self.assertEqual(snapshot.line_count, ordinary.line_count)
+        self.assertEqual(snapshot.checksum, ordinary.checksum)
+        for total in ("total_on_hand", "total_in_transit", "total_value"):
+            self.assertAlmostEqual(snapshot[total], ordinary[total], places=6)
+        # Written once: the job finds nothing more to do.
+        self.Snapshot._cron_write_pending_lines()
+        self.assertEqual(len(snapshot.line_ids), ordinary.line_count)
+
+    def test_pending_lines_are_written_before_they_are_read(self):
+        at = self._days_ago(27)
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        checkpoint = Checkpoint.browse(Checkpoint.build_checkpoint(at))
+        ordinary = self._take(moment=at)
+        reads = {
+            "open the lines": lambda s: s.action_open_lines(),
+            "verify": lambda s: self.assertEqual(s.verify(), {s.id: True}),
+            "export": lambda s: s.with_user(self.reader).export_snapshot("json"),
+            "compare": lambda s: self.Snapshot.with_user(self.reader).compare_snapshots(
+                [s.id, ordinary.id]
+            ),
+            # a rebuild of its checkpoint deletes the rows it copies
+            "rebuild the checkpoint": lambda s: checkpoint.action_rebuild(),
+        }
+        for read, call in reads.items():
+            with self.subTest(read=read):
+                snapshot = self._take_later(checkpoint, name=read)
+                call(snapshot)
+                self.assertFalse(snapshot.lines_checkpoint_id)
+                self.assertEqual(snapshot.line_count, ordinary.line_count)
+                self.assertEqual(snapshot.checksum, ordinary.checksum)
+
+    def test_lines_later_only_for_the_close(self):
+        at = self._days_ago(27)
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        checkpoint = Checkpoint.browse(Checkpoint.build_checkpoint(at))
+        # The context key the close uses, sent by a user (over RPC), is
+        # ignored: the lines are written and sealed at once.
+        taken = self.Snapshot.browse(
+            self.Snapshot.with_user(self.creator)
+            .with_context(inventory_snapshot_lines_from=checkpoint.id)
+            .take_snapshot("By creator, sealed", moment=at)
+        )
+        self.assertFalse(taken.lines_checkpoint_id)
+        self.assertTrue(taken.line_count)
+        self.assertEqual(taken.verify(), {taken.id: True})
+        # Only a snapshot of the checkpoint's company and moment, of the whole
+        # company, takes its lines from it.
+        for scope in (
+            {"moment": self._days_ago(26)},
+            {"moment": at, "location_ids": self.bin2.ids},
+        ):
+            with self.subTest(scope=scope), self.assertRaises(ValueError):
+                self.Snapshot._take_event_snapshot(
+                    "Wrong", "REF", lines_from=checkpoint, **scope
+                )
+        with self.assertRaises(UserError):
+            taken.write({"lines_checkpoint_id": checkpoint.id})
+
     def test_checksum_and_tampering(self):
         snapshot = self._take()
         lines = [

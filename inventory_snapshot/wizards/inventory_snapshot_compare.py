@@ -150,6 +150,7 @@ class InventorySnapshotCompare(models.TransientModel):
         if include_now:
             self.env["inventory.ledger"]._check_ledger_access()
         snapshots = snapshots.sorted(lambda s: (s.moment, s.id))
+        snapshots._ensure_lines()
         return snapshots, self._parse_group_by(group_by)
 
     # ------------------------------------------------------------------ SQL
