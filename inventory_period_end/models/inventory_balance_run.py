@@ -629,13 +629,78 @@ class InventoryBalanceRun(models.Model):
         valued with ``cost_methods`` (not by lot): ``val_products``;
         ``on_hand``, their quantity in the company's valued locations (internal
         and transit, owned by nobody else), as Odoo's FIFO stack counts it; and
-        ``valued_moves``, their done incoming and outgoing valued moves
-        (stored ``is_in`` / ``is_out``) with their value and the quantity of
-        their lines entering or leaving the valued locations, in the product's
-        unit (Odoo's ``_get_valued_qty``).  None unless the run checks the
-        valuation or recalculates costs, when the run is limited to locations
-        (the valuation is the product's, company-wide) or when stock_account's
-        fields are missing."""
+        ``valued_moves``, their done incoming and outgoing valued moves, read
+        from the run's temporary table (see ``_create_valued_moves_table``).
+        None unless the run checks the valuation or recalculates costs, when
+        the run is limited to locations (the valuation is the product's,
+        company-wide) or when stock_account's fields are missing."""
+        products = self._valued_products_ctes(cost_methods)
+        if products is None:
+            return None
+        return SQL(
+            """
+            %(products)s,
+            valued_moves AS (
+                SELECT * FROM balance_run_valued_moves
+                 WHERE product_id IN (SELECT id FROM val_products)
+            )
+            """,
+            products=products,
+        )
+
+    def _create_valued_moves_table(self, ctx):
+        """The temporary table ``balance_run_valued_moves`` the three
+        per-product valuation rules read (computed once for them: it reads
+        every valued move of the FIFO and AVCO products), dropped at the end
+        of the transaction: the done incoming and outgoing valued moves
+        (stored ``is_in`` / ``is_out``) of those products, with their value
+        and the quantity of their lines entering or leaving the valued
+        locations, in the product's unit (Odoo's ``_get_valued_qty``).
+        Nothing when no valuation rule applies (see ``_valuation_ctes``)."""
+        products = self._valued_products_ctes(("fifo", "average"))
+        if products is None:
+            return
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_valued_moves")
+        cr.execute(
+            SQL(
+                """
+            CREATE TEMPORARY TABLE balance_run_valued_moves ON COMMIT DROP AS
+            WITH %(context)s, %(products)s
+            SELECT m.id, m.product_id, m.date, m.is_in,
+                   COALESCE(m.value, 0)::float8 AS value,
+                   m.quantity::float8 AS move_quantity,
+                   COALESCE(SUM(ml.quantity_product_uom) FILTER (
+                       WHERE m.is_in AND NOT (s.company_id IS NOT NULL
+                             AND s.usage IN ('internal', 'transit'))
+                         AND d.company_id IS NOT NULL
+                         AND d.usage IN ('internal', 'transit')
+                          OR NOT m.is_in AND s.company_id IS NOT NULL
+                         AND s.usage IN ('internal', 'transit')
+                         AND NOT (d.company_id IS NOT NULL
+                             AND d.usage IN ('internal', 'transit'))
+                   ), 0)::float8 AS quantity
+              FROM stock_move m
+              LEFT JOIN stock_move_line ml
+                ON ml.move_id = m.id AND ml.picked
+               AND (ml.owner_id IS NULL OR ml.owner_id = %(partner)s)
+              LEFT JOIN stock_location s ON s.id = ml.location_id
+              LEFT JOIN stock_location d ON d.id = ml.location_dest_id
+             WHERE m.state = 'done' AND m.company_id = %(company)s
+               AND (m.is_in OR m.is_out)
+               AND m.product_id IN (SELECT id FROM val_products)
+             GROUP BY m.id
+            """,
+                context=ctx["context"],
+                products=products,
+                company=self.company_id.id,
+                partner=self.company_id.partner_id.id,
+            )
+        )
+        cr.execute("ANALYZE balance_run_valued_moves")
+
+    def _valued_products_ctes(self, cost_methods):
+        """``val_products`` and ``on_hand`` of ``_valuation_ctes``."""
         if not (self.check_valuation or self.recalculate_costs):
             return None
         if self.warehouse_ids or self.location_ids:
@@ -666,31 +731,6 @@ class InventoryBalanceRun(models.Model):
                    AND (q.owner_id IS NULL OR q.owner_id = %(partner)s)
                    AND q.product_id IN (SELECT id FROM val_products)
                  GROUP BY q.product_id
-            ),
-            valued_moves AS MATERIALIZED (
-                SELECT m.id, m.product_id, m.date, m.is_in,
-                       COALESCE(m.value, 0)::float8 AS value,
-                       m.quantity::float8 AS move_quantity,
-                       COALESCE(SUM(ml.quantity_product_uom) FILTER (
-                           WHERE m.is_in AND NOT (s.company_id IS NOT NULL
-                                 AND s.usage IN ('internal', 'transit'))
-                             AND d.company_id IS NOT NULL
-                             AND d.usage IN ('internal', 'transit')
-                              OR NOT m.is_in AND s.company_id IS NOT NULL
-                             AND s.usage IN ('internal', 'transit')
-                             AND NOT (d.company_id IS NOT NULL
-                                 AND d.usage IN ('internal', 'transit'))
-                       ), 0)::float8 AS quantity
-                  FROM stock_move m
-                  LEFT JOIN stock_move_line ml
-                    ON ml.move_id = m.id AND ml.picked
-                   AND (ml.owner_id IS NULL OR ml.owner_id = %(partner)s)
-                  LEFT JOIN stock_location s ON s.id = ml.location_id
-                  LEFT JOIN stock_location d ON d.id = ml.location_dest_id
-                 WHERE m.state = 'done' AND m.company_id = %(company)s
-                   AND (m.is_in OR m.is_out)
-                   AND m.product_id IN (SELECT id FROM val_products)
-                 GROUP BY m.id
             )
             """,
             categs=categ_ids,
@@ -1214,6 +1254,8 @@ class InventoryBalanceRun(models.Model):
         }
         counts = {}
         ledger = self.env["inventory.ledger"]
+        if codes is None or set(codes).intersection(VALUATION_RULES):
+            self._create_valued_moves_table(ctx)
         for rule in RULES:
             if codes is not None and rule.code not in codes:
                 continue
