@@ -11,7 +11,10 @@ installed: ``python3 -m odoo -d inventory_bench_<scale> -i inventory_period_end
    whole ledger, then from the latest valid checkpoint (time of each rule's
    statement, and of the whole ``action_run``);
    (with ``--check-valuation``, once more with the option *Check valuation*:
-   the per-product FIFO/AVCO rules and the valuation accounts);
+   the per-product FIFO/AVCO rules and the valuation accounts; with
+   ``--valuation-rules``, once more with *Recalculate costs* in report-only
+   mode: the per-product rules only, ``valued_moves`` being the time of the
+   temporary table of valued moves they read);
 2. rules a (quants vs ledger) and b (reservations vs move lines) the obvious
    ORM way: ``_read_group`` of the quants and of the done move lines (both
    sides) per key, of the open move lines per key, compared in Python.
@@ -109,7 +112,10 @@ def line_keys(run, code):
     }
 
 
-def bench(scale, runs, database=None, valuation=False):
+VALUATION_OPTIONS = {"check": "Check valuation", "rules": "Recalculate costs"}
+
+
+def bench(scale, runs, database=None, valuation=None):
     database = database or f"inventory_bench_{scale}"
     if not _odoo.database_exists(database):
         raise SystemExit(f"error: {database} does not exist (benchmarks/generate.py)")
@@ -133,6 +139,7 @@ def bench(scale, runs, database=None, valuation=False):
             "move_lines": lines,
             "products": products,
             "checkpoint": str(checkpoint.moment) if checkpoint else None,
+            "valuation_option": valuation,
         }
         rule_times = defaultdict(float)
         original = type(Run)._insert_findings
@@ -144,6 +151,14 @@ def bench(scale, runs, database=None, valuation=False):
             return count
 
         type(Run)._insert_findings = timed
+        original_table = type(Run)._create_valued_moves_table
+
+        def timed_table(self, ctx):
+            started = time.perf_counter()
+            original_table(self, ctx)
+            rule_times["valued_moves"] += time.perf_counter() - started
+
+        type(Run)._create_valued_moves_table = timed_table
         results = {}
         try:
             methods = ["ledger", "checkpoint"]
@@ -155,6 +170,8 @@ def bench(scale, runs, database=None, valuation=False):
                 values = {"ledger_method": method}
                 if method == "valuation":
                     values = {"ledger_method": "auto", "check_valuation": True}
+                    if valuation == "rules":
+                        values = {"ledger_method": "auto", "recalculate_costs": True}
                 best, best_rules = None, None
                 for _ in range(runs if method != "valuation" else 1):
                     env.cr.execute("SAVEPOINT bench_run")
@@ -181,6 +198,7 @@ def bench(scale, runs, database=None, valuation=False):
                 }
         finally:
             type(Run)._insert_findings = original
+            type(Run)._create_valued_moves_table = original_table
         tolerance = Run._tolerance()
         started = time.perf_counter()
         orm_a, orm_b = orm_way(env, tolerance)
@@ -202,7 +220,8 @@ def bench(scale, runs, database=None, valuation=False):
             f"       from checkpoint {row['checkpoint']}: "
             f"{row.get('run_checkpoint_s')} s {row.get('rules_checkpoint_s')}\n"
             + (
-                f"       with Check valuation (once): {row['run_valuation_s']:.3f} s "
+                f"       with {VALUATION_OPTIONS[valuation]} (once): "
+                f"{row['run_valuation_s']:.3f} s "
                 f"{row['rules_valuation_s']}\n"
                 if valuation
                 else ""
@@ -230,9 +249,18 @@ def main(argv=None):
         action="store_true",
         help="also one run with the option Check valuation (rule g)",
     )
+    parser.add_argument(
+        "--valuation-rules",
+        action="store_true",
+        help="also one report-only run with Recalculate costs (rule g's "
+        "per-product rules, without Odoo's own valuation of the accounts)",
+    )
     args = parser.parse_args(argv)
+    valuation = (
+        "check" if args.check_valuation else "rules" if args.valuation_rules else None
+    )
     for scale in args.scale or ["100k", "1m"]:
-        bench(scale, args.runs, args.database, args.check_valuation)
+        bench(scale, args.runs, args.database, valuation)
 
 
 if __name__ == "__main__":
