@@ -720,12 +720,7 @@ class InventoryBalanceSheet(models.Model):
                     )
                     rows.append(line)
         return {
-            "id": self.id,
-            "name": self.name,
-            "formula": self.formula,
-            "refresh_state": self.refresh_state,
-            "refreshed_at": fields.Datetime.to_string(self.refreshed_at) or False,
-            "is_stale": self.is_stale,
+            **self._sheet_header_data(),
             "columns": [{"code": code, "label": COLUMNS[code][0]} for code in columns],
             "periods": [
                 {
@@ -739,6 +734,18 @@ class InventoryBalanceSheet(models.Model):
                 )
             ],
             "rows": rows,
+        }
+
+    def _sheet_header_data(self):
+        """The sheet's own fields in ``get_sheet_data`` and ``get_grid_data``."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "formula": self.formula,
+            "refresh_state": self.refresh_state,
+            "refreshed_at": fields.Datetime.to_string(self.refreshed_at) or False,
+            "is_stale": self.is_stale,
         }
 
     def _column_labels(self):
@@ -822,12 +829,7 @@ class InventoryBalanceSheet(models.Model):
                 )
         columns = self.column_ids.sorted(lambda c: (c.sequence, c.id))
         return {
-            "id": self.id,
-            "name": self.name,
-            "formula": self.formula,
-            "refresh_state": self.refresh_state,
-            "refreshed_at": fields.Datetime.to_string(self.refreshed_at) or False,
-            "is_stale": self.is_stale,
+            **self._sheet_header_data(),
             "can_edit": self.has_access("write"),
             "columns": [
                 {

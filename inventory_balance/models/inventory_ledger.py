@@ -526,6 +526,19 @@ class InventoryLedger(models.AbstractModel):
                 "RESET enable_nestloop; SET LOCAL work_mem = '64MB'"
             )
 
+    @contextmanager
+    def _bulk_insert_settings(self, **settings):
+        """``_aggregation_settings`` for a bulk INSERT ... SELECT whose ids
+        all come from the rows it reads, with the per-row foreign-key
+        triggers skipped meanwhile (see ``_skip_foreign_key_checks``)."""
+        skipped = self._skip_foreign_key_checks()
+        try:
+            with self._aggregation_settings(**settings):
+                yield
+        finally:
+            if skipped:
+                self._restore_foreign_key_checks()
+
     @api.model
     def _skip_foreign_key_checks(self):
         """For a bulk INSERT ... SELECT whose ids all come from existing rows:

@@ -140,18 +140,11 @@ class InventoryLedgerCheckpoint(models.Model):
         # Every id inserted comes from an existing row (the previous
         # checkpoint or a move line): the per-row foreign-key triggers would
         # cost more than the rest of the statement.
-        skipped = ledger._skip_foreign_key_checks()
-        try:
-            with ledger._aggregation_settings(
-                balances=True, hash_joins=True, work_mem="256MB"
-            ):
-                self.env.cr.execute(
-                    self._build_sql(previous, moment, company, checkpoint)
-                )
-                count, total = self.env.cr.fetchone()
-        finally:
-            if skipped:
-                ledger._restore_foreign_key_checks()
+        with ledger._bulk_insert_settings(
+            balances=True, hash_joins=True, work_mem="256MB"
+        ):
+            self.env.cr.execute(self._build_sql(previous, moment, company, checkpoint))
+            count, total = self.env.cr.fetchone()
         checkpoint.write({"line_count": count, "total_quantity": total})
         checkpoint.invalidate_recordset(["line_ids"])
         return checkpoint

@@ -225,29 +225,31 @@ class InventorySnapshot(models.Model):
         """Write the lines and the header totals: one INSERT ... SELECT, whose
         statement also sums and seals the rows it inserted."""
         self.ensure_one()
-        ledger = self.env["inventory.ledger"]
         # Balances summed from a checkpoint: see the engine.
-        from_checkpoint = not self.is_now and ledger._from_checkpoint(
-            self.moment, [self.company_id.id]
-        )
-        with ledger._aggregation_settings(balances=from_checkpoint, hash_joins=True):
-            # Every id comes from existing rows read in the same statement.
-            skipped = ledger._skip_foreign_key_checks()
-            try:
-                self.env.cr.execute(
-                    SQL(
-                        "WITH inserted AS (%s) %s",
-                        self._insert_lines_sql(self._balances_sql()),
-                        self._totals_sql("inserted"),
-                    )
-                )
-                totals = self.env.cr.fetchone()
-            finally:
-                if skipped:
-                    ledger._restore_foreign_key_checks()
+        from_checkpoint = not self.is_now and self.env[
+            "inventory.ledger"
+        ]._from_checkpoint(self.moment, [self.company_id.id])
+        totals = self._insert_lines(self._balances_sql(), from_checkpoint)
         if self.is_now:
             self._write_channels()
         self._store_totals(totals)
+
+    def _insert_lines(self, balances, from_checkpoint=False):
+        """Insert the lines from ``balances`` (see ``_insert_lines_sql``) in
+        one statement, which also sums and seals them; return its row for
+        ``_store_totals``."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+        # Every id comes from existing rows read in the same statement.
+        with ledger._bulk_insert_settings(balances=from_checkpoint, hash_joins=True):
+            self.env.cr.execute(
+                SQL(
+                    "WITH inserted AS (%s) %s",
+                    self._insert_lines_sql(balances),
+                    self._totals_sql("inserted"),
+                )
+            )
+            return self.env.cr.fetchone()
 
     def _insert_lines_sql(self, balances):
         """The INSERT of the snapshot's lines from ``balances`` (rows of
@@ -561,25 +563,8 @@ class InventorySnapshot(models.Model):
         )
         pending = self.browse(row[0] for row in self.env.cr.fetchall())
         pending.invalidate_recordset(["lines_checkpoint_id"])
-        ledger = self.env["inventory.ledger"]
         for snapshot in pending:
-            with ledger._aggregation_settings(hash_joins=True):
-                # Every id comes from existing rows read in the same statement.
-                skipped = ledger._skip_foreign_key_checks()
-                try:
-                    self.env.cr.execute(
-                        SQL(
-                            "WITH inserted AS (%s) %s",
-                            snapshot._insert_lines_sql(
-                                snapshot._checkpoint_balances_sql()
-                            ),
-                            self._totals_sql("inserted"),
-                        )
-                    )
-                    totals = self.env.cr.fetchone()
-                finally:
-                    if skipped:
-                        ledger._restore_foreign_key_checks()
+            totals = snapshot._insert_lines(snapshot._checkpoint_balances_sql())
             snapshot._store_totals(totals, lines_checkpoint_id=False)
 
     def _ensure_lines(self):
