@@ -34,8 +34,6 @@ done
 db="${INVENTORY_DB:-inventory_demo}"
 http_port="${INVENTORY_HTTP_PORT:-8069}"
 http_interface="${INVENTORY_HTTP_INTERFACE:-127.0.0.1}"
-clone_dir="${ODOO_CLONE_DIR:-$repo/.odoo/src}"
-base_python="${INVENTORY_PYTHON:-python3}"
 
 say() { printf '\n==> %s\n' "$*"; }
 die() {
@@ -43,47 +41,18 @@ die() {
     exit 1
 }
 
+# shellcheck source=lib/setup.sh
+source "$repo/scripts/lib/setup.sh"
+
 # --- 1. virtualenv ------------------------------------------------------------
-if [[ ! -x .venv/bin/python ]]; then
-    say "Creating the virtualenv .venv (with the system site packages)"
-    command -v "$base_python" >/dev/null || die "no $base_python found: install Python 3.10-3.12"
-    "$base_python" -m venv --system-site-packages .venv ||
-        die "could not create .venv (on Debian/Ubuntu: apt-get install python3-venv)"
-fi
-py="$repo/.venv/bin/python"
-"$py" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 12)))' ||
-    echo "run.sh: warning: Odoo 19 is tested with Python 3.10-3.12, this is $("$py" -V)" >&2
+setup_venv || die "no virtualenv"
 
 # --- 2. Odoo 19 ---------------------------------------------------------------
-odoo_is_importable() {
-    (cd / && "$py" -c 'import odoo.release; assert odoo.release.version_info[0] == 19' 2>/dev/null)
-}
-odoo_cmd=()
-addons_path="$repo"
-if odoo_is_importable; then
-    say "Odoo 19 is importable: $(cd / && "$py" -c 'import odoo.release, os; print(os.path.dirname(odoo.release.__file__))')"
-    odoo_cmd=("$py" -m odoo)
+setup_odoo clone || die "$odoo_why"
+if [[ -n "$odoo_addons_path" ]]; then
+    addons_path="$odoo_addons_path,$repo"
 else
-    if [[ -z "${ODOO_SRC:-}" ]]; then
-        if [[ ! -f "$clone_dir/odoo-bin" ]]; then
-            say "Cloning Odoo 19.0 into $clone_dir (set ODOO_SRC to use a source tree you have)"
-            command -v git >/dev/null || die "git is needed to clone Odoo (or set ODOO_SRC)"
-            mkdir -p "$(dirname "$clone_dir")"
-            git clone --depth 1 --branch 19.0 https://github.com/odoo/odoo "$clone_dir" ||
-                die "could not clone Odoo 19.0; clone it yourself and set ODOO_SRC to its folder"
-        fi
-        ODOO_SRC="$clone_dir"
-    fi
-    [[ -f "$ODOO_SRC/odoo-bin" ]] || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo-bin)"
-    ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
-    say "Using the Odoo source tree $ODOO_SRC"
-    "$py" -m pip install --quiet -r "$ODOO_SRC/requirements.txt" ||
-        die "could not install Odoo's requirements (psycopg2 and python-ldap need libpq-dev, libldap2-dev, libsasl2-dev)"
-    odoo_cmd=("$py" "$ODOO_SRC/odoo-bin")
     addons_path="$repo"
-    for dir in "$ODOO_SRC/odoo/addons" "$ODOO_SRC/addons"; do
-        [[ -d "$dir/base" || -d "$dir/web" ]] && addons_path="$dir,$addons_path"
-    done
 fi
 
 # --- 3. our requirements (pip skips what is already installed) ----------------
@@ -107,13 +76,8 @@ PY
 pg_is_local() {
     case "${PGHOST:-}" in "" | localhost | 127.0.0.1 | ::1 | /*) return 0 ;; *) return 1 ;; esac
 }
-if ! pg_reason="$(pg_check)" && pg_is_local && command -v pg_lsclusters >/dev/null; then
-    while read -r ver name _port status _rest; do
-        if [[ "$status" == down ]]; then
-            say "Starting the local PostgreSQL cluster $ver/$name"
-            pg_ctlcluster "$ver" "$name" start || echo "run.sh: could not start $ver/$name" >&2
-        fi
-    done < <(pg_lsclusters --no-header 2>/dev/null || true)
+if ! pg_reason="$(pg_check)" && pg_is_local; then
+    setup_postgres
     pg_reason="$(pg_check)" || true
 fi
 if ! pg_check >/dev/null; then
