@@ -37,20 +37,20 @@ class InventoryStockBalanceReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     quantity = fields.Float(
-        string="Balance", digits="Product Unit of Measure", readonly=True
+        string="Balance", digits="Product Unit", readonly=True
     )
-    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    on_hand = fields.Float(digits="Product Unit", readonly=True)
     reserved = fields.Float(
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Reserved now; not recorded for a past moment.",
     )
     available = fields.Float(
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="On hand in an available condition, less what is reserved.",
     )
-    in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
+    in_transit = fields.Float(digits="Product Unit", readonly=True)
     last_date = fields.Datetime(
         string="Last Changed",
         compute="_compute_last_date",

@@ -50,7 +50,7 @@ class InventoryAgeingReport(models.Model):
         help="Days since the last move of the product out of the warehouse, up "
         "to the moment; empty when it never left.",
     )
-    quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
+    quantity = fields.Float(digits="Product Unit", readonly=True)
     value = fields.Monetary(
         readonly=True, help="Quantity at the product's current cost (stock_account)."
     )

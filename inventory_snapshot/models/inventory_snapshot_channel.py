@@ -25,4 +25,4 @@ class InventorySnapshotChannel(models.Model):
         help="Sales team, website or point of sale the reservation is for; "
         "'Other' for reservations of no sales channel.",
     )
-    reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
+    reserved = fields.Float(digits="Product Unit", readonly=True)

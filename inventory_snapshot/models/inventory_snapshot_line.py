@@ -36,10 +36,10 @@ class InventorySnapshotLine(models.Model):
         readonly=True, help="Expiration date of the lot (with product_expiry)."
     )
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
-    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
-    reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
-    available = fields.Float(digits="Product Unit of Measure", readonly=True)
-    in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
+    on_hand = fields.Float(digits="Product Unit", readonly=True)
+    reserved = fields.Float(digits="Product Unit", readonly=True)
+    available = fields.Float(digits="Product Unit", readonly=True)
+    in_transit = fields.Float(digits="Product Unit", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     value = fields.Monetary(readonly=True)
 

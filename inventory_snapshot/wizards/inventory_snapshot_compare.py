@@ -69,7 +69,7 @@ class InventorySnapshotCompare(models.TransientModel):
         help="Leave out the rows whose quantity is the same in every column."
     )
     threshold = fields.Float(
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         help="Keep only the rows whose quantity changed by at least this much "
         "between two consecutive columns (0: no limit).",
     )

@@ -33,18 +33,18 @@ class InventorySnapshotCompareLine(models.TransientModel):
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     quantity_first = fields.Float(
         string="First",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Quantity (on hand + in transit) in the first column.",
     )
     quantity_last = fields.Float(
         string="Last",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Quantity (on hand + in transit) in the last column.",
     )
     change = fields.Float(
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Last column minus first column.",
     )
@@ -56,7 +56,7 @@ class InventorySnapshotCompareLine(models.TransientModel):
     )
     max_change = fields.Float(
         string="Largest Step",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         readonly=True,
         help="Largest absolute change between two consecutive columns.",
     )
