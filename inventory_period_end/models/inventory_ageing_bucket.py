@@ -1,7 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.ageing_rules import Bucket, check_buckets
 
@@ -23,6 +23,21 @@ class InventoryAgeingBucket(models.Model):
         string="To (days)", help="Last day of the bucket; 0 for the last, open bucket."
     )
     active = fields.Boolean(default=True)
+
+    @api.constrains("days_from", "days_to")
+    def _check_days(self):
+        """Ages in days are whole numbers within a century."""
+        for bucket in self:
+            if not 0 <= bucket.days_from <= 36500 or not (
+                bucket.days_to == 0 or bucket.days_from <= bucket.days_to <= 36500
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The age bucket %(name)s must start between 0 and 36500 "
+                        "days and end after its start (or be open: 0).",
+                        name=bucket.name,
+                    )
+                )
 
     @api.model
     def _buckets(self):

@@ -10,6 +10,7 @@ decided by ``tools/balance_rules.py`` (the source-of-truth matrix).
 """
 
 import base64
+import logging
 import os
 import tempfile
 import time
@@ -30,9 +31,14 @@ from ..tools.balance_rules import (
     line_message,
 )
 from ..tools.run_export import write_workbook
+from ..tools.workflow_guard import refuse_workflow_fields, workflow
+
+_logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "inventory_period_end.group_inventory_period_end_manager"
 ACCOUNT_MANAGER_GROUP = "account.group_account_manager"
+# Who sees stock-account figures (valuation findings and summary, values).
+ACCOUNTING_GROUPS = "account.group_account_readonly,account.group_account_manager"
 LINE_COLUMNS = (
     "product_id",
     "location_id",
@@ -85,6 +91,48 @@ OLD_STOCK_INDEXES = (
     "stock_move_line_balance_run_done_lines_index",
     "stock_move_balance_run_done_index",
 )
+# Workflow fields of a run: written only by its actions (run, correct),
+# through ``_write_workflow``; ``create`` and ``write`` refuse them otherwise.
+RUN_WORKFLOW_FIELDS = frozenset(
+    {
+        "state",
+        "method_used",
+        "started_by",
+        "started_at",
+        "ended_at",
+        "duration",
+        "corrected_by",
+        "corrected_at",
+        "line_ids",
+        "line_count",
+        "proposed_count",
+        "counts_summary",
+        "valuation_ids",
+        "total_value",
+        "adjustment_ids",
+        "account_move_ids",
+    }
+)
+# What a run checks: changing it sends a checked run back to draft (its
+# findings no longer answer for it); a corrected run keeps it.
+RUN_PARAMETER_FIELDS = frozenset(
+    {
+        "company_id",
+        "date",
+        "warehouse_ids",
+        "location_ids",
+        "categ_ids",
+        "product_ids",
+        "mode",
+        "truth_policy",
+        "balance_transit",
+        "recalculate_costs",
+        "purge_zero_quants",
+        "check_valuation",
+        "check_ageing",
+        "ledger_method",
+    }
+)
 
 
 class InventoryBalanceRun(models.Model):
@@ -124,7 +172,10 @@ class InventoryBalanceRun(models.Model):
         "product.category", string="Categories", help="Sub-categories included."
     )
     product_ids = fields.Many2many(
-        "product.product", string="Products", domain="[('is_storable', '=', True)]"
+        "product.product",
+        string="Products",
+        check_company=True,
+        domain="[('is_storable', '=', True)]",
     )
     mode = fields.Selection(
         [("report", "Report only"), ("balance", "Balance (correct)")],
@@ -191,7 +242,12 @@ class InventoryBalanceRun(models.Model):
     )
     method_used = fields.Char(readonly=True, copy=False)
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Checked"), ("corrected", "Corrected")],
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("done", "Checked"),
+            ("corrected", "Corrected"),
+        ],
         required=True,
         default="draft",
         readonly=True,
@@ -211,22 +267,72 @@ class InventoryBalanceRun(models.Model):
     )
     counts_summary = fields.Text(string="Findings per rule", readonly=True, copy=False)
     valuation_ids = fields.One2many(
-        "inventory.balance.run.valuation", "run_id", readonly=True
+        "inventory.balance.run.valuation",
+        "run_id",
+        readonly=True,
+        groups="account.group_account_readonly,account.group_account_manager",
     )
     total_value = fields.Monetary(
-        string="Stock value", readonly=True, copy=False, currency_field="currency_id"
+        string="Stock value",
+        readonly=True,
+        copy=False,
+        currency_field="currency_id",
+        groups="account.group_account_readonly,account.group_account_manager",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     adjustment_ids = fields.Many2many(
-        "inventory.adjustment", string="Adjustments posted", readonly=True, copy=False
+        "inventory.adjustment",
+        string="Adjustments posted",
+        readonly=True,
+        copy=False,
+        check_company=True,
     )
     account_move_ids = fields.Many2many(
         "account.move",
         string="Closing entries",
         readonly=True,
         copy=False,
-        groups="account.group_account_readonly",
+        check_company=True,
+        groups="account.group_account_readonly,account.group_account_manager",
     )
+
+    # ------------------------------------------------------ workflow guard
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_fields(self, vals, RUN_WORKFLOW_FIELDS)
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "inventory.balance.run"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Workflow fields only through the actions; a new name never; a
+        parameter of a checked run sends it back to draft, of a corrected or
+        queued run is refused."""
+        refuse_workflow_fields(self, vals, RUN_WORKFLOW_FIELDS | {"name"})
+        checked = self.browse()
+        if RUN_PARAMETER_FIELDS.intersection(vals):
+            frozen = self.filtered(lambda run: run.state in ("corrected", "queued"))
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "The balance run %(name)s is %(state)s: what it checks "
+                        "cannot change; start a new one.",
+                        name=frozen[0].name,
+                        state=dict(self._fields["state"].selection)[frozen[0].state],
+                    )
+                )
+            checked = self.filtered(lambda run: run.state == "done")
+        result = super().write(vals)
+        if checked:
+            checked._write_workflow({"state": "draft"})
+        return result
+
+    def _write_workflow(self, vals):
+        """Write workflow fields: the actions call this after their checks."""
+        return workflow(self).write(vals)
 
     def init(self):
         res = super().init()
@@ -256,15 +362,6 @@ class InventoryBalanceRun(models.Model):
                         date=run.date,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "inventory.balance.run"
-                ) or self.env._("New")
-        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_corrected(self):
@@ -1213,7 +1310,7 @@ class InventoryBalanceRun(models.Model):
                     ),
                 }
             )
-        self.env["inventory.balance.run.line"].sudo().create(values)
+        workflow(self.env["inventory.balance.run.line"]).create(values)
         return len(values)
 
     def _run_checks(self, product_ids=None, codes=None):
@@ -1295,10 +1392,16 @@ class InventoryBalanceRun(models.Model):
         return counts, method
 
     def _store_counts(self):
-        """Counts per rule and of proposed corrections, from the lines."""
+        """Counts per rule and of proposed corrections, from the lines (every
+        line: the valuation findings count for users without accounting
+        rights too)."""
         self.ensure_one()
-        groups = self.env["inventory.balance.run.line"]._read_group(
-            [("run_id", "=", self.id)], ["rule_code", "action"], ["__count"]
+        groups = (
+            self.env["inventory.balance.run.line"]
+            .sudo()
+            ._read_group(
+                [("run_id", "=", self.id)], ["rule_code", "action"], ["__count"]
+            )
         )
         codes = []
         proposed = 0
@@ -1307,7 +1410,7 @@ class InventoryBalanceRun(models.Model):
             if action == "proposed":
                 proposed += count
         counts = counts_by_rule(codes)
-        self.write(
+        self._write_workflow(
             {
                 "line_count": len(codes),
                 "proposed_count": proposed,
@@ -1388,57 +1491,173 @@ class InventoryBalanceRun(models.Model):
             )
             total = self.env.cr.fetchone()[0]
         self.invalidate_recordset(["valuation_ids"])
-        self.total_value = float(total)
+        self._write_workflow({"total_value": float(total)})
         return method
 
     # -------------------------------------------------------------- actions
     def action_run(self):
         """Run every check over the scope and store the findings.  Changes no
-        stock table, whatever the mode.
+        stock table, whatever the mode.  A run too big for one request (the
+        valuation rules over many moves, or any run over a very big ledger;
+        see ``_runs_in_background``) is queued: a background job runs it,
+        reporting its progress, and says so on its chatter.
 
         :return: True
         """
+        self.check_access("write")
         for run in self:
-            if run.state == "corrected":
-                raise UserError(
-                    self.env._(
-                        "The balance run %s is corrected already; start a new one.",
-                        run.name,
-                    )
-                )
-            if run.date > fields.Datetime.now():
-                raise UserError(self.env._("A balance run cannot end in the future."))
-            started = time.monotonic()
-            run.write(
-                {
-                    "started_by": self.env.user.id,
-                    "started_at": fields.Datetime.now(),
-                }
-            )
-            _counts, method = run._run_checks()
-            run._compute_valuation_summary()
-            counts = run._store_counts()
-            run.write(
-                {
-                    "state": "done",
-                    "method_used": method,
-                    "ended_at": fields.Datetime.now(),
-                    "duration": round(time.monotonic() - started, 3),
-                }
-            )
-            run.message_post(
-                body=self.env._(
-                    "Checked (%(mode)s, ledger from %(method)s): %(total)s findings. "
-                    "%(counts)s",
-                    mode=dict(run._fields["mode"].selection)[run.mode],
-                    method=method,
-                    total=sum(counts.values()),
-                    counts=", ".join(
-                        f"{code}: {count}" for code, count in counts.items() if count
-                    )
-                    or self.env._("nothing to balance"),
+            run._check_runnable()
+            if run._runs_in_background():
+                run._queue()
+            else:
+                run._run_now()
+        return True
+
+    def _check_runnable(self):
+        self.ensure_one()
+        if self.state == "corrected":
+            raise UserError(
+                self.env._(
+                    "The balance run %s is corrected already; start a new one.",
+                    self.name,
                 )
             )
+        if self.state == "queued":
+            raise UserError(
+                self.env._(
+                    "The balance run %s is queued: a background job runs it.",
+                    self.name,
+                )
+            )
+        if self.date > fields.Datetime.now():
+            raise UserError(self.env._("A balance run cannot end in the future."))
+
+    def _run_now(self):
+        """Run the checks in this transaction."""
+        self.ensure_one()
+        started = time.monotonic()
+        self._write_workflow(
+            {
+                "started_by": self.env.user.id,
+                "started_at": fields.Datetime.now(),
+                "ended_at": False,
+            }
+        )
+        _counts, method = self._run_checks()
+        self._compute_valuation_summary()
+        counts = self._store_counts()
+        self._write_workflow(
+            {
+                "state": "done",
+                "method_used": method,
+                "ended_at": fields.Datetime.now(),
+                "duration": round(time.monotonic() - started, 3),
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Checked (%(mode)s, ledger from %(method)s): %(total)s findings. "
+                "%(counts)s",
+                mode=dict(self._fields["mode"].selection)[self.mode],
+                method=method,
+                total=sum(counts.values()),
+                counts=", ".join(
+                    f"{code}: {count}" for code, count in counts.items() if count
+                )
+                or self.env._("nothing to balance"),
+            )
+        )
+
+    # ----------------------------------------------------------- background
+    @api.model
+    def _background_threshold(self, key, default):
+        """A size threshold of the system parameters, a sane integer (the
+        default when unset or not a whole number from 0)."""
+        raw = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"inventory_period_end.{key}")
+        )
+        return self._parse_threshold(raw, default)
+
+    @staticmethod
+    def _parse_threshold(raw, default):
+        if not isinstance(raw, str):
+            return default
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            return default
+        return value if 0 <= value <= 10**12 else default
+
+    @api.model
+    def _estimated_rows(self, table):
+        """PostgreSQL's estimate of a table's rows (free: no count)."""
+        self.env.cr.execute(
+            "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class "
+            "WHERE oid = to_regclass(%s)",
+            [table],
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row and row[0] is not None else 0
+
+    def _runs_in_background(self):
+        """Whether the run is too big for one request: the valuation rules
+        (they read every valued move) above ``background_valuation_moves``
+        done moves (default 100,000), any run above ``background_lines``
+        move lines (default 5,000,000); estimated, not counted."""
+        self.ensure_one()
+        if self.check_valuation:
+            limit = self._background_threshold("background_valuation_moves", 100000)
+            if self._estimated_rows("stock_move") >= limit:
+                return True
+        limit = self._background_threshold("background_lines", 5000000)
+        return self._estimated_rows("stock_move_line") >= limit
+
+    def _queue(self):
+        """Queue the run for the background job, as the user who asked."""
+        self.ensure_one()
+        self._write_workflow(
+            {
+                "state": "queued",
+                "started_by": self.env.user.id,
+                "started_at": False,
+                "ended_at": False,
+            }
+        )
+        self.env.ref("inventory_period_end.ir_cron_inventory_balance_run")._trigger()
+        self.message_post(
+            body=self.env._(
+                "Queued: the run is too big for one request; a background job "
+                "runs it and posts its findings here."
+            )
+        )
+
+    @api.model
+    def _cron_run_queued(self, commit=None):
+        """Scheduled action: run the queued runs, one transaction each, as
+        the user who queued them, reporting the progress."""
+        if commit is None:
+            commit = not modules.module.current_test
+        runs = self.sudo().search([("state", "=", "queued")], order="id")
+        Cron = self.env["ir.cron"]
+        for done, run in enumerate(runs, start=1):
+            user = run.started_by or self.env.user
+            try:
+                with self.env.cr.savepoint():
+                    # Back to draft first: the run checks as a draft run would.
+                    run._write_workflow({"state": "draft"})
+                    run.with_user(user).with_company(run.company_id)._run_now()
+            except (UserError, AccessError) as error:
+                _logger.warning("Balance run %s failed: %s", run.name, error)
+                run._write_workflow({"state": "draft"})
+                run.message_post(
+                    body=self.env._(
+                        "The background run failed: %(error)s", error=str(error)
+                    )
+                )
+            if commit:
+                Cron._commit_progress(1, remaining=len(runs) - done)
         return True
 
     def action_apply_corrections(self):
@@ -1453,6 +1672,7 @@ class InventoryBalanceRun(models.Model):
             raise AccessError(
                 self.env._("Only inventory period-end administrators correct stock.")
             )
+        self.check_access("write")
         for run in self:
             run._check_correctable()
             run._apply_corrections()
@@ -1490,7 +1710,7 @@ class InventoryBalanceRun(models.Model):
         if self._checks_valuation():
             taken += self._correct_valuation()
         self._store_counts()
-        self.write(
+        self._write_workflow(
             {
                 "state": "corrected",
                 "corrected_by": self.env.user.id,
@@ -1630,11 +1850,11 @@ class InventoryBalanceRun(models.Model):
             at_date=self.date.date(), auto_post=True
         )
         entry = self.env["account.move"].browse(action["res_id"])
-        self.sudo().account_move_ids = [fields.Command.link(entry.id)]
-        lines = self.line_ids.filtered(
+        self._write_workflow({"account_move_ids": [fields.Command.link(entry.id)]})
+        lines = self.sudo().line_ids.filtered(
             lambda line: line.rule_code == "valuation_account"
         )
-        lines.sudo().write(
+        workflow(lines).write(
             {
                 "action": "taken",
                 "message": line_message(
@@ -1790,7 +2010,7 @@ class InventoryBalanceRun(models.Model):
                 "Posted by the balance run %(run)s: %(why)s.", run=self.name, why=why
             )
         )
-        self.adjustment_ids = [fields.Command.link(adjustment.id)]
+        self._write_workflow({"adjustment_ids": [fields.Command.link(adjustment.id)]})
         self.env.cr.execute(
             SQL(
                 "UPDATE inventory_balance_run_line SET adjustment_id = %s "
@@ -1983,8 +2203,14 @@ class InventoryBalanceRun(models.Model):
             (lists of ids), ``truth_policy``, ``balance_transit``,
             ``purge_zero_quants``, ``check_valuation``, ``check_ageing``,
             ``recalculate_costs``, ``ledger_method``, ``mode``
-        :return: id of the run
+        :return: id of the run (queued, not yet checked, when too big for
+            one request: see ``action_run``)
         """
+        return self._start_report(values)
+
+    @api.model
+    def _start_report(self, values=None, inline=False):
+        """``start_report``; with ``inline`` (background jobs), never queued."""
         values = dict(values or {})
         unknown = set(values) - {
             "company_id",
@@ -2010,7 +2236,12 @@ class InventoryBalanceRun(models.Model):
             if name in values:
                 values[name] = [fields.Command.set(values[name] or [])]
         run = self.create(values)
-        run.action_run()
+        if inline:
+            run.check_access("write")
+            run._check_runnable()
+            run._run_now()
+        else:
+            run.action_run()
         return run.id
 
     def get_counts(self):
@@ -2019,8 +2250,13 @@ class InventoryBalanceRun(models.Model):
         :return: dict ``{rule code: count}`` (every rule, zeros included)
         """
         self.ensure_one()
-        groups = self.env["inventory.balance.run.line"]._read_group(
-            [("run_id", "=", self.id)], ["rule_code"], ["__count"]
+        # Every finding counts, the valuation ones too (a user without
+        # accounting rights sees how many, not what).
+        self.check_access("read")
+        groups = (
+            self.env["inventory.balance.run.line"]
+            .sudo()
+            ._read_group([("run_id", "=", self.id)], ["rule_code"], ["__count"])
         )
         counts = {rule.code: 0 for rule in RULES}
         counts.update(dict(groups))
@@ -2030,7 +2266,8 @@ class InventoryBalanceRun(models.Model):
         """The warehouse valuation summary of one run.
 
         :return: list of dicts ``{"warehouse_id", "categ_id", "quantity",
-            "value"}`` (ids, ``False`` outside any warehouse)
+            "value"}`` (ids, ``False`` outside any warehouse); an
+            ``AccessError`` without an accounting right
         """
         self.ensure_one()
         return [
@@ -2052,8 +2289,14 @@ class InventoryBalanceRun(models.Model):
         return self.get_counts()
 
     # --------------------------------------------------------------- export
+    def _sees_accounting(self):
+        """Whether the user sees stock-account figures (an accounting
+        right): the valuation findings and summary, the values."""
+        return self.env.su or self.env.user.has_groups(ACCOUNTING_GROUPS)
+
     def _export_rows(self):
         self.ensure_one()
+        accounting = self._sees_accounting()
         self.env.cr.execute(
             SQL(
                 """
@@ -2061,7 +2304,7 @@ class InventoryBalanceRun(models.Model):
                    COALESCE(pt.name ->> %(lang)s, pt.name ->> 'en_US'),
                    COALESCE(loc.complete_name, acc.code_store ->> %(company)s),
                    lot.name, pk.name, l.expected, l.found,
-                   l.difference, l.value_impact, l.action, l.message
+                   l.difference, %(value_impact)s, l.action, l.message
               FROM inventory_balance_run_line l
               LEFT JOIN product_product pp ON pp.id = l.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -2069,9 +2312,16 @@ class InventoryBalanceRun(models.Model):
               LEFT JOIN stock_lot lot ON lot.id = l.lot_id
               LEFT JOIN stock_package pk ON pk.id = l.package_id
               LEFT JOIN account_account acc ON acc.id = l.account_id
-             WHERE l.run_id = %(run)s
+             WHERE l.run_id = %(run)s %(accounting)s
              ORDER BY l.rule_code, pp.default_code, loc.complete_name, l.id
             """,
+                value_impact=SQL("l.value_impact") if accounting else SQL("NULL"),
+                accounting=SQL()
+                if accounting
+                else SQL(
+                    "AND l.rule_code <> ALL(%s)",
+                    [*VALUATION_RULES, *COMPANY_CORRECTIONS],
+                ),
                 lang=self.env.lang or "en_US",
                 company=str(self.company_id.id),
                 run=self.id,
@@ -2086,6 +2336,7 @@ class InventoryBalanceRun(models.Model):
         :return: dict ``{"filename", "content"}`` (content base64)
         """
         self.ensure_one()
+        self.check_access("read")
         header = [
             self.env._("Rule"),
             self.env._("Severity"),
@@ -2114,6 +2365,7 @@ class InventoryBalanceRun(models.Model):
             self.env._("Quantity"),
             self.env._("Value"),
         ]
+        # Stock-account figures: for the users with an accounting right.
         valuation_rows = [
             (
                 row.warehouse_id.name or "",
@@ -2121,7 +2373,7 @@ class InventoryBalanceRun(models.Model):
                 row.quantity,
                 row.value,
             )
-            for row in self.valuation_ids
+            for row in (self.valuation_ids if self._sees_accounting() else ())
         ]
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)

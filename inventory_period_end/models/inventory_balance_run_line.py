@@ -1,8 +1,9 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.balance_rules import CORRECTIONS, SEVERITIES, rule_selection
+from ..tools.workflow_guard import refuse_workflow_fields
 
 
 class InventoryBalanceRunLine(models.Model):
@@ -16,7 +17,11 @@ class InventoryBalanceRunLine(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(
-        "inventory.balance.run", required=True, ondelete="cascade", index=True
+        "inventory.balance.run",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     rule_code = fields.Selection(
@@ -25,16 +30,25 @@ class InventoryBalanceRunLine(models.Model):
     severity = fields.Selection(
         [(s, s.capitalize()) for s in SEVERITIES], required=True
     )
-    product_id = fields.Many2one("product.product", index=True, ondelete="cascade")
-    location_id = fields.Many2one("stock.location", ondelete="cascade")
-    lot_id = fields.Many2one("stock.lot", string="Lot/Serial", ondelete="cascade")
-    package_id = fields.Many2one("stock.package", ondelete="cascade")
-    owner_id = fields.Many2one("res.partner", ondelete="cascade")
-    move_id = fields.Many2one("stock.move", ondelete="cascade")
+    product_id = fields.Many2one(
+        "product.product", index=True, ondelete="cascade", check_company=True
+    )
+    location_id = fields.Many2one(
+        "stock.location", ondelete="cascade", check_company=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial", ondelete="cascade", check_company=True
+    )
+    package_id = fields.Many2one(
+        "stock.package", ondelete="cascade", check_company=True
+    )
+    owner_id = fields.Many2one("res.partner", ondelete="cascade", check_company=True)
+    move_id = fields.Many2one("stock.move", ondelete="cascade", check_company=True)
     account_id = fields.Many2one(
         "account.account",
         ondelete="cascade",
-        groups="account.group_account_readonly",
+        check_company=True,
+        groups="account.group_account_readonly,account.group_account_manager",
         help="The stock valuation account (valuation rule).",
     )
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
@@ -46,6 +60,7 @@ class InventoryBalanceRunLine(models.Model):
     value_impact = fields.Float(
         digits="Product Price",
         readonly=True,
+        groups="account.group_account_readonly,account.group_account_manager",
         help="The difference valued at the product's cost, for the findings "
         "that are stock quantities.",
     )
@@ -65,6 +80,23 @@ class InventoryBalanceRunLine(models.Model):
     adjustment_id = fields.Many2one(
         "inventory.adjustment",
         readonly=True,
+        check_company=True,
         ondelete="set null",
         help="The adjustment posted for this finding (counted stock as truth).",
     )
+
+    # ------------------------------------------------------ workflow guard
+    # Findings are the run's: written by its checks and corrections only.
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_fields(self, vals, frozenset(self._fields))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_workflow_fields(self, vals, frozenset(self._fields))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_workflow(self):
+        refuse_workflow_fields(self, ["id"], frozenset(["id"]))

@@ -1,6 +1,8 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.workflow_guard import refuse_workflow_fields
 
 
 class InventoryBalanceRunValuation(models.Model):
@@ -14,13 +16,36 @@ class InventoryBalanceRunValuation(models.Model):
     _check_company_auto = True
 
     run_id = fields.Many2one(
-        "inventory.balance.run", required=True, ondelete="cascade", index=True
+        "inventory.balance.run",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     warehouse_id = fields.Many2one(
-        "stock.warehouse", ondelete="cascade", help="Empty: outside any warehouse."
+        "stock.warehouse",
+        ondelete="cascade",
+        check_company=True,
+        help="Empty: outside any warehouse.",
     )
     categ_id = fields.Many2one("product.category", ondelete="cascade")
     quantity = fields.Float(digits="Product Unit", readonly=True)
     value = fields.Monetary(readonly=True, currency_field="currency_id")
+
+    # ------------------------------------------------------ workflow guard
+    # Written by the run's one statement only.
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_fields(self, vals, frozenset(self._fields))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_workflow_fields(self, vals, frozenset(self._fields))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_workflow(self):
+        refuse_workflow_fields(self, ["id"], frozenset(["id"]))

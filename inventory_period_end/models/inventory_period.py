@@ -1,8 +1,9 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -11,8 +12,29 @@ from ..tools.period_rules import (
     missing_periods,
     period_end_moment,
 )
+from ..tools.workflow_guard import refuse_workflow_fields, workflow
 
 _logger = logging.getLogger(__name__)
+
+# Workflow fields of a period: written only by the close, the reopen and the
+# background jobs after them, through ``_write_workflow`` (even an
+# administrator cannot close or reopen by writing the state).
+PERIOD_WORKFLOW_FIELDS = frozenset(
+    {
+        "state",
+        "closed_by_id",
+        "closed_at",
+        "checkpoint_id",
+        "snapshot_id",
+        "ageing_state",
+        "ageing_ids",
+        "check_run_id",
+    }
+)
+# How many periods one request closes (each builds a checkpoint).
+MAX_PERIODS_PER_CLOSE = 12
+# How far ahead periods are created (days after today).
+MAX_PERIODS_AHEAD_DAYS = 366
 
 
 class InventoryPeriod(models.Model):
@@ -51,6 +73,7 @@ class InventoryPeriod(models.Model):
         string="Closing checkpoint",
         readonly=True,
         ondelete="set null",
+        check_company=True,
         help="The balances at the end of the period, from which the ledger "
         "engine answers later dates.",
     )
@@ -59,6 +82,7 @@ class InventoryPeriod(models.Model):
         string="Closing snapshot",
         readonly=True,
         ondelete="set null",
+        check_company=True,
     )
     ageing_state = fields.Selection(
         [("pending", "Being stored"), ("stored", "Stored")],
@@ -74,6 +98,7 @@ class InventoryPeriod(models.Model):
         string="Period-end check",
         readonly=True,
         ondelete="set null",
+        check_company=True,
         help="The report-only balance run the scheduled action made at the "
         "period's end.",
     )
@@ -111,7 +136,15 @@ class InventoryPeriod(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------ workflow guard
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refuse_workflow_fields(self, vals, PERIOD_WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
+        refuse_workflow_fields(self, vals, PERIOD_WORKFLOW_FIELDS)
         if {"date_from", "date_to", "company_id"}.intersection(vals) and any(
             period.state == "closed" for period in self
         ):
@@ -124,6 +157,10 @@ class InventoryPeriod(models.Model):
                 self.env._("A closed period cannot be deleted; reopen it first.")
             )
         return super().unlink()
+
+    def _write_workflow(self, vals):
+        """Write workflow fields: the actions call this after their checks."""
+        return workflow(self).write(vals)
 
     # ------------------------------------------------------------ helpers
     def _check_manager(self):
@@ -141,8 +178,14 @@ class InventoryPeriod(models.Model):
     def _clean_balance_run(self):
         """The latest balance run of the whole company at or after the period's
         end that left no error open: checked without error findings, or
-        corrected (its reported-only errors still count)."""
+        corrected (its reported-only errors still count).
+
+        Only a run its actions wrote counts (the workflow fields cannot be
+        written by hand): started (never in the future) after the moment it
+        balances and ended, its findings all there.  Every finding counts,
+        the valuation ones too, whoever closes."""
         self.ensure_one()
+        now = fields.Datetime.now()
         runs = self.env["inventory.balance.run"].search(
             [
                 ("company_id", "=", self.company_id.id),
@@ -152,13 +195,21 @@ class InventoryPeriod(models.Model):
                 ("location_ids", "=", False),
                 ("categ_ids", "=", False),
                 ("product_ids", "=", False),
+                ("started_by", "!=", False),
+                ("started_at", "<=", now),
+                ("ended_at", "!=", False),
             ],
             order="started_at desc, id desc",
             limit=1,
         )
         if not runs:
             return runs, False
-        open_errors = self.env["inventory.balance.run.line"].search_count(
+        if not runs.date <= runs.started_at <= runs.ended_at <= now:
+            return runs, False
+        Line = self.env["inventory.balance.run.line"].sudo()
+        if Line.search_count([("run_id", "=", runs.id)]) != runs.line_count:
+            return runs, False
+        open_errors = Line.search_count(
             [
                 ("run_id", "=", runs.id),
                 ("severity", "=", "error"),
@@ -211,15 +262,16 @@ class InventoryPeriod(models.Model):
             company = period.company_id
             Run = self.env["inventory.balance.run"].with_company(company)
             run = Run.browse(
-                Run.start_report(
+                Run._start_report(
                     {
                         "company_id": company.id,
                         "date": period._end_moment(),
                         "check_ageing": True,
-                    }
+                    },
+                    inline=True,
                 )
             )
-            period.check_run_id = run
+            period._write_workflow({"check_run_id": run.id})
             counts = {code: n for code, n in run.get_counts().items() if n}
             summary = ", ".join(
                 f"{code}: {count}" for code, count in sorted(counts.items())
@@ -254,7 +306,17 @@ class InventoryPeriod(models.Model):
             if company_id
             else self.env.company
         )
-        until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
+        today = fields.Date.context_today(self)
+        until = fields.Date.to_date(until) if until else today
+        if until > today + timedelta(days=MAX_PERIODS_AHEAD_DAYS):
+            raise UserError(
+                self.env._(
+                    "Periods are created at most %(days)s days ahead (until "
+                    "%(until)s asked).",
+                    days=MAX_PERIODS_AHEAD_DAYS,
+                    until=until,
+                )
+            )
         existing = self.search([("company_id", "=", company.id)])
         bounds = missing_periods(
             [(p.date_from, p.date_to) for p in existing],
@@ -296,8 +358,18 @@ class InventoryPeriod(models.Model):
     def action_close(self):
         """Close the periods: store the closing checkpoint and snapshot, move
         the stock lock date to the end, prune checkpoints beyond the kept
-        opening balances."""
+        opening balances.  At most ``MAX_PERIODS_PER_CLOSE`` periods per
+        request (each builds a checkpoint)."""
         self._check_manager()
+        self.check_access("write")
+        if len(self) > MAX_PERIODS_PER_CLOSE:
+            raise UserError(
+                self.env._(
+                    "Close at most %(max)s periods at once (%(count)s selected).",
+                    max=MAX_PERIODS_PER_CLOSE,
+                    count=len(self),
+                )
+            )
         for period in self.sorted("date_from"):
             period._close()
         return True
@@ -337,7 +409,7 @@ class InventoryPeriod(models.Model):
         moment = self._end_moment()
         company = self.company_id
         checkpoint, snapshot = self._store_closing_balances(moment)
-        self.write(
+        self._write_workflow(
             {
                 "state": "closed",
                 "closed_by_id": self.env.user.id,
@@ -350,7 +422,7 @@ class InventoryPeriod(models.Model):
             company.sudo().stock_lock_date = self.date_to
         # The ageing at the end takes as long as the rest of the close at
         # scale: a background job stores it right after this transaction.
-        self.ageing_state = "pending"
+        self._write_workflow({"ageing_state": "pending"})
         self.env.ref(
             "inventory_period_end.ir_cron_inventory_period_store_ageing"
         )._trigger()
@@ -431,6 +503,7 @@ class InventoryPeriod(models.Model):
         """Reopen the last closed period of its company: the stock lock date
         goes back to the end of the period closed before it. Logged."""
         self._check_manager()
+        self.check_access("write")
         for period in self:
             if period.state != "closed":
                 raise UserError(
@@ -462,9 +535,8 @@ class InventoryPeriod(models.Model):
                 limit=1,
             )
             period.company_id.sudo().stock_lock_date = previous.date_to or False
-            period.state = "open"
             period.ageing_ids.sudo().unlink()
-            period.ageing_state = False
+            period._write_workflow({"state": "open", "ageing_state": False})
             period.message_post(
                 body=self.env._(
                     "Period reopened by %(user)s: the stock lock date is now %(lock)s.",
@@ -532,17 +604,25 @@ class InventoryPeriod(models.Model):
                         layers=layers,
                     )
                 )
-            period.ageing_state = "stored"
+            period._write_workflow({"ageing_state": "stored"})
         self.env["inventory.period.ageing"].invalidate_model()
         self.invalidate_recordset(["ageing_ids"])
 
     @api.model
-    def _cron_store_ageing(self):
-        """Store the ageing of the periods closed since the last run."""
+    def _cron_store_ageing(self, commit=None):
+        """Store the ageing of the periods closed since the last run, one
+        period per transaction (each reads the whole ledger up to its end),
+        reporting the progress."""
+        if commit is None:
+            commit = not modules.module.current_test
         periods = self.search(
-            [("state", "=", "closed"), ("ageing_state", "=", "pending")]
+            [("state", "=", "closed"), ("ageing_state", "=", "pending")],
+            order="date_from",
         )
-        periods._store_ageing()
+        for done, period in enumerate(periods, start=1):
+            period._store_ageing()
+            if commit:
+                self.env["ir.cron"]._commit_progress(1, remaining=len(periods) - done)
 
     def action_open_ageing(self):
         self.ensure_one()

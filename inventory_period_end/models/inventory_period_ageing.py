@@ -13,16 +13,26 @@ class InventoryPeriodAgeing(models.Model):
     _check_company_auto = True
 
     period_id = fields.Many2one(
-        "inventory.period", required=True, ondelete="cascade", readonly=True
+        "inventory.period",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True, index=True)
+    product_id = fields.Many2one(
+        "product.product", readonly=True, index=True, check_company=True
+    )
     categ_id = fields.Many2one("product.category", string="Category", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Facility", readonly=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Facility", readonly=True, check_company=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial", readonly=True, check_company=True
+    )
     bucket_id = fields.Many2one("inventory.ageing.bucket", string="Age", readonly=True)
     incoming_year = fields.Integer(string="Year in", readonly=True, aggregator=None)
-    quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
+    quantity = fields.Float(digits="Product Unit", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     value = fields.Monetary(readonly=True)
 

@@ -1,7 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.period_rules import is_locked
 
@@ -27,6 +27,18 @@ class ResCompany(models.Model):
         help="How many closed periods keep their closing checkpoint; older "
         "checkpoints are pruned at each close. 0 keeps them all.",
     )
+
+    @api.constrains("inventory_period_keep")
+    def _check_inventory_period_keep(self):
+        for company in self:
+            if not 0 <= company.inventory_period_keep <= 1200:
+                raise ValidationError(
+                    self.env._(
+                        "Keep between 0 (all) and 1200 closing checkpoints "
+                        "(%(count)s asked).",
+                        count=company.inventory_period_keep,
+                    )
+                )
 
     def _check_stock_lock(self, dated):
         """Refuse stock dated on or before its company's stock lock date,

@@ -4,3 +4,5 @@ from . import test_inventory_ageing
 from . import test_balance_run
 from . import test_balance_run_rpc
 from . import test_balance_run_valuation
+from . import test_access_period_end
+from . import test_precision

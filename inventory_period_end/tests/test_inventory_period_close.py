@@ -290,7 +290,13 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         self.assertTrue(run.line_count)
         with self.assertRaisesRegex(UserError, "found errors"):
             self.first.action_close()
+        # Switching the mode sends the checked run back to draft: checked
+        # again, then corrected.
         run.mode = "balance"
+        self.assertEqual(run.state, "draft")
+        with self.assertRaisesRegex(UserError, "Run a balance run"):
+            self.first.action_close()
+        run.action_run()
         run.action_apply_corrections()
         self.assertEqual(run.state, "corrected")
         self.first.action_close()
