@@ -3,11 +3,12 @@
 # make lint-install   install the linters of requirements-lint.txt
 # make test       THE test command (scripts/test.sh)
 # make run        THE setup-and-run command (scripts/run.sh)
+# make pot        export every addon's i18n/<addon>.pot (scripts/export_pot.py)
 
 PYTHON ?= $(shell if [ -x .venv/bin/python ]; then echo .venv/bin/python; else echo python3; fi)
 ADDONS := $(sort $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py)))
 
-.PHONY: lint lint-advisory lint-install test run
+.PHONY: lint lint-advisory lint-install test run pot
 
 lint:
 	@status=0; \
@@ -30,3 +31,6 @@ test:
 
 run:
 	bash scripts/run.sh
+
+pot:
+	$(PYTHON) scripts/export_pot.py

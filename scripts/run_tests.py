@@ -34,6 +34,7 @@ VAR = os.path.join(REPO, "var")
 _LOG_TAG = os.environ.get("INVENTORY_TEST_LOG_TAG", "")
 ODOO_LOG = os.path.join(VAR, f"odoo-test{_LOG_TAG and '-' + _LOG_TAG}.log")
 ODOO_DEPS_LOG = os.path.join(VAR, f"odoo-test-deps{_LOG_TAG and '-' + _LOG_TAG}.log")
+ODOO_CONF = os.path.join(VAR, f"odoo-test{_LOG_TAG and '-' + _LOG_TAG}.conf")
 PYTEST_XML = os.path.join(VAR, f"pytest-junit{_LOG_TAG and '-' + _LOG_TAG}.xml")
 
 # An Odoo log record: "2026-01-31 12:00:00,123 4242 WARNING dbname logger: msg"
@@ -322,6 +323,10 @@ def run_odoo_tests(odoo_cmd, odoo_dirs, keep_db):
         return 0, 1, 0
     os.makedirs(VAR, exist_ok=True)
     addons_path = ",".join(odoo_dirs + [REPO])
+    # For a developer's one-test-at-a-time runs with pytest-odoo on the kept
+    # database: pytest --odoo-config=var/odoo-test.conf --odoo-database=DB ...
+    with open(ODOO_CONF, "w", encoding="utf-8") as conf:
+        conf.write(f"[options]\naddons_path = {addons_path}\ndb_name = {db}\n")
     common = [
         "--stop-after-init",
         "--http-interface=127.0.0.1",
