@@ -3,7 +3,7 @@
 {
     "name": "Inventory Snapshots",
     "summary": "Point-in-time inventory snapshots: take, view, compare, export",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/inventory-suite/inventory-suite",
     "author": "Inventory Suite",

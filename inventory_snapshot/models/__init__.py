@@ -7,3 +7,4 @@ from . import inventory_snapshot_schedule
 from . import stock_picking
 from . import stock_picking_type
 from . import inventory_snapshot_export
+from . import inventory_snapshot_seal

@@ -8,18 +8,51 @@ from odoo.tools import SQL, clean_context
 
 _logger = logging.getLogger(__name__)
 
-# Header fields that define what the snapshot shows: fixed once taken.
-FROZEN_FIELDS = {
-    "moment",
-    "company_id",
-    "location_ids",
-    "warehouse_ids",
-    "categ_ids",
-    "trigger",
-    "user_id",
-    "schedule_id",
-    "lines_checkpoint_id",
-}
+# Fields that only the actions of the snapshot write (taking, sealing,
+# verifying): refused in ``create``/``write`` outside the trusted path, even to
+# an administrator (readonly in the views is no protection).
+SEAL_FIELDS = frozenset(
+    {
+        "moment",
+        "company_id",
+        "location_ids",
+        "warehouse_ids",
+        "categ_ids",
+        "trigger",
+        "trigger_ref",
+        "user_id",
+        "schedule_id",
+        "taken_at",
+        "is_now",
+        "is_closing",
+        "line_ids",
+        "channel_ids",
+        "line_count",
+        "total_on_hand",
+        "total_reserved",
+        "total_in_transit",
+        "total_value",
+        "checksum",
+        "seal",
+        "seal_version",
+        "sealed_header",
+        "previous_snapshot_id",
+        "previous_seal",
+        "verify_state",
+        "verify_date",
+        "verify_message",
+        "lines_checkpoint_id",
+    }
+)
+# Earlier name of the guarded fields.
+FROZEN_FIELDS = SEAL_FIELDS
+# The fields a user with write access may change.
+USER_FIELDS = frozenset({"name", "description"})
+# The trusted path: a superuser environment whose context holds this very
+# object under TRUSTED_KEY (see ``_trusted``).  A context sent over RPC holds
+# JSON values only, so it cannot hold this object.
+TRUSTED_KEY = "inventory_snapshot_trusted"
+TRUSTED = object()
 # What an event may say about the scope of its snapshot.
 EVENT_SCOPE_KEYS = {
     "company_id",
@@ -110,15 +143,57 @@ class InventorySnapshot(models.Model):
         "inventory.snapshot.channel", "snapshot_id", readonly=True
     )
     line_count = fields.Integer(readonly=True)
-    total_on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
-    total_reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
-    total_in_transit = fields.Float(digits="Product Unit of Measure", readonly=True)
+    total_on_hand = fields.Float(digits="Product Unit", readonly=True)
+    total_reserved = fields.Float(digits="Product Unit", readonly=True)
+    total_in_transit = fields.Float(digits="Product Unit", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     total_value = fields.Monetary(readonly=True)
     checksum = fields.Char(
         readonly=True,
         copy=False,
         help="SHA-256 of the canonical lines, set when taken.",
+    )
+    is_closing = fields.Boolean(
+        string="Closing snapshot",
+        readonly=True,
+        copy=False,
+        help="Taken by a period close: sealed in the company's chain of closing "
+        "snapshots.",
+    )
+    previous_snapshot_id = fields.Many2one(
+        "inventory.snapshot",
+        string="Previous closing snapshot",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="The closing snapshot of the company before this one, whose seal "
+        "this one's seal includes.",
+    )
+    previous_seal = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The seal of the previous closing snapshot when this one was sealed.",
+    )
+    seal = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the header (moment, company, scope, trigger, author, "
+        "totals, line count, checksum of the lines and the previous closing "
+        "snapshot's seal), set when the lines are written.",
+    )
+    seal_version = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="2: the header is sealed. Empty: taken before header seals "
+        "(version 19.0.1.1.0): only the lines' checksum is verified.",
+    )
+    sealed_header = fields.Json(
+        readonly=True,
+        copy=False,
+        help="The canonical text of each sealed header field, so that "
+        "verifying names the field that changed.",
     )
     verify_state = fields.Selection(
         [("unverified", "Not verified"), ("ok", "Intact"), ("tampered", "Tampered")],
@@ -127,6 +202,12 @@ class InventorySnapshot(models.Model):
         copy=False,
     )
     verify_date = fields.Datetime(readonly=True, copy=False)
+    verify_message = fields.Text(
+        string="Verification",
+        readonly=True,
+        copy=False,
+        help="What the last verification found.",
+    )
     lines_checkpoint_id = fields.Many2one(
         "inventory.ledger.checkpoint",
         string="Lines pending from",
@@ -134,6 +215,7 @@ class InventorySnapshot(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="restrict",
+        check_company=True,
         help="Set while the lines are still to be copied from this checkpoint at "
         "the snapshot's moment (a period close leaves them to a background job "
         "that runs right after it). Opening, comparing, exporting or verifying "
@@ -316,11 +398,11 @@ class InventorySnapshot(models.Model):
 
     def _store_totals(self, totals, **vals):
         """Write the header's totals and checksum from ``_totals_sql``'s row
-        (and ``vals``)."""
+        (and ``vals``), then seal the header."""
         self.ensure_one()
         count, on_hand, reserved, in_transit, value, checksum = totals
         self.invalidate_recordset(["line_ids", "channel_ids"])
-        self.sudo().with_context(inventory_snapshot_taking=True).write(
+        self._trusted().write(
             {
                 "line_count": count,
                 "total_on_hand": on_hand,
@@ -331,6 +413,7 @@ class InventorySnapshot(models.Model):
                 **vals,
             }
         )
+        self.env["inventory.snapshot.seal"]._seal(self)
 
     def _write_channels(self):
         """Reserved quantity per product and sales channel, from the reserved
@@ -448,55 +531,165 @@ class InventorySnapshot(models.Model):
         :param location_ids, warehouse_ids, categ_ids: the scope (children
             included); default everything of the company
         :param description: free text
-        :param trigger: ``manual``, ``scheduled`` or ``event``
-        :param trigger_ref: what triggered it (schedule, document)
+        :param trigger: ``manual``; ``scheduled`` and ``event`` are the
+            schedules' and events' own (refused to a user)
+        :param trigger_ref: what triggered it (schedules and events only)
         :return: id of the new snapshot
+        :raise AccessError: without the snapshot Create group, or for a
+            company not among the user's
         """
-        if not self.env.su and not self.env.user.has_group(
-            "inventory_snapshot.group_inventory_snapshot_create"
-        ):
-            raise AccessError(
-                self.env._("You are not allowed to take inventory snapshots.")
+        if not self.env.su and (trigger != "manual" or trigger_ref):
+            raise UserError(
+                self.env._(
+                    "Only schedules and events take snapshots of trigger "
+                    "%(trigger)s or with a reference.",
+                    trigger=trigger,
+                )
             )
-        if not name:
-            raise UserError(self.env._("A snapshot needs a name."))
-        ledger = self.env["inventory.ledger"]
-        now = fields.Datetime.now()
-        at = ledger._parse_moment(moment, "moment") if moment else now
         company = (
             self.env["res.company"].browse(company_id)
             if company_id
             else self.env.company
         )
-        if company not in self.env.user.company_ids and not self.env.su:
-            raise AccessError(self.env._("You cannot take snapshots of this company."))
-        self.env.flush_all()
-        snapshot = self.sudo().create(
-            {
-                "name": name,
-                "description": description or False,
-                "moment": at,
-                "company_id": company.id,
-                "location_ids": [(6, 0, location_ids or [])],
-                "warehouse_ids": [(6, 0, warehouse_ids or [])],
-                "categ_ids": [(6, 0, categ_ids or [])],
-                "trigger": trigger,
-                "trigger_ref": trigger_ref or False,
-                "user_id": self.env.user.id,
-                "taken_at": now,
-                "is_now": at >= now,
-            }
-        )
-        # Lines left to the background job: ``_take_event_snapshot`` only (it
-        # runs as superuser; a context sent over RPC cannot skip them).
-        checkpoint_id = self.env.context.get("inventory_snapshot_lines_from")
-        if self.env.su and checkpoint_id:
-            snapshot._write_lines_later(
-                self.env["inventory.ledger.checkpoint"].browse(checkpoint_id)
+        self._check_take_access(company)
+        return self._take(
+            name,
+            moment=moment,
+            company=company,
+            location_ids=location_ids,
+            warehouse_ids=warehouse_ids,
+            categ_ids=categ_ids,
+            description=description,
+            trigger=trigger,
+            trigger_ref=trigger_ref,
+        ).id
+
+    @api.model
+    def _check_take_access(self, companies):
+        """Taking snapshots needs the Create group and the company among the
+        user's (every path a user can start: the wizard, RPC, a schedule's
+        button); the superuser's own paths (events, the scheduled action)
+        need neither.
+
+        :raise AccessError: otherwise
+        """
+        if self.env.su:
+            return
+        if not self.env.user.has_group(
+            "inventory_snapshot.group_inventory_snapshot_create"
+        ):
+            raise AccessError(
+                self.env._("You are not allowed to take inventory snapshots.")
             )
-            return snapshot.id
-        snapshot._write_lines()
-        return snapshot.id
+        if companies - self.env.user.company_ids:
+            raise AccessError(self.env._("You cannot take snapshots of this company."))
+
+    @api.model
+    def _trusted(self):
+        """These records in the trusted path that may write the fields of
+        ``SEAL_FIELDS``: superuser, the context of the caller without its
+        ``default_*`` keys, and the ``TRUSTED`` marker.  For the snapshot's
+        own actions only, after their checks."""
+        context = clean_context(self.env.context)
+        context[TRUSTED_KEY] = TRUSTED
+        return self.sudo().with_context(context)
+
+    @api.model
+    def _is_trusted(self):
+        return self.env.su and self.env.context.get(TRUSTED_KEY) is TRUSTED
+
+    @api.model
+    def _take(
+        self,
+        name,
+        moment=None,
+        company=None,
+        location_ids=None,
+        warehouse_ids=None,
+        categ_ids=None,
+        description=None,
+        trigger="manual",
+        trigger_ref=None,
+        schedule=None,
+        lines_from=None,
+        closing=False,
+    ):
+        """Take a snapshot (the callers checked the rights): create the
+        header, then write and seal the lines, or leave them to the background
+        job that copies them from ``lines_from``.
+
+        :param schedule: the schedule taking it (the unique index on the
+            schedule and moment refuses a second one)
+        :param closing: a period close's snapshot: chained to the company's
+            previous closing snapshot
+        :return: the new snapshot (as superuser, not in the trusted path)
+        """
+        if not name:
+            raise UserError(self.env._("A snapshot needs a name."))
+        company = company or self.env.company
+        now = fields.Datetime.now()
+        at = (
+            self.env["inventory.ledger"]._parse_moment(moment, "moment")
+            if moment
+            else now
+        )
+        self.env.flush_all()
+        vals = {
+            "name": name,
+            "description": description or False,
+            "moment": at,
+            "company_id": company.id,
+            "location_ids": [(6, 0, location_ids or [])],
+            "warehouse_ids": [(6, 0, warehouse_ids or [])],
+            "categ_ids": [(6, 0, categ_ids or [])],
+            "trigger": trigger,
+            "trigger_ref": trigger_ref or False,
+            "user_id": self.env.user.id,
+            "taken_at": now,
+            "is_now": at >= now,
+        }
+        if closing:
+            vals.update(
+                is_closing=True,
+                previous_snapshot_id=self._previous_closing(company, at).id,
+            )
+        # back in the caller's context: only the trusted path writes the seal
+        snapshot = self._trusted().create(vals).with_env(self.sudo().env)
+        if schedule:
+            # Raw SQL so that a concurrent run's duplicate fails here, on the
+            # unique index, without an error in the log.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE inventory_snapshot SET schedule_id = %s WHERE id = %s",
+                    schedule.id,
+                    snapshot.id,
+                ),
+                log_exceptions=False,
+            )
+            snapshot.invalidate_recordset(["schedule_id"])
+        if lines_from:
+            snapshot._write_lines_later(lines_from)
+        else:
+            snapshot._write_lines()
+        return snapshot
+
+    @api.model
+    def _previous_closing(self, company, moment):
+        """The latest closing snapshot of ``company`` at or before ``moment``
+        (the one a new closing snapshot of that moment chains to)."""
+        return (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("is_closing", "=", True),
+                    ("moment", "<=", moment),
+                ],
+                order="moment desc, id desc",
+                limit=1,
+            )
+        )
 
     def _write_lines_later(self, checkpoint):
         """Leave the lines to the background job, which copies them from
@@ -520,9 +713,7 @@ class InventorySnapshot(models.Model):
                 f"{checkpoint.id}: only a snapshot of a past moment of a whole "
                 "company takes them from the valid checkpoint of that moment"
             )
-        self.sudo().with_context(inventory_snapshot_taking=True).write(
-            {"lines_checkpoint_id": checkpoint.id}
-        )
+        self._trusted().write({"lines_checkpoint_id": checkpoint.id})
         self.env.ref(
             "inventory_snapshot.ir_cron_inventory_snapshot_pending_lines"
         )._trigger()
@@ -563,13 +754,16 @@ class InventorySnapshot(models.Model):
         )
         pending = self.browse(row[0] for row in self.env.cr.fetchall())
         pending.invalidate_recordset(["lines_checkpoint_id"])
-        for snapshot in pending:
+        # Oldest first: a closing snapshot seals the previous one's seal.
+        for snapshot in pending.sorted(lambda s: (s.moment, s.id)):
+            if not snapshot.lines_checkpoint_id:
+                continue  # written meanwhile, as the previous one of another
             totals = snapshot._insert_lines(snapshot._checkpoint_balances_sql())
             snapshot._store_totals(totals, lines_checkpoint_id=False)
 
     def _ensure_lines(self):
         """Write the pending lines of these snapshots now (before they are
-        read)."""
+        read); the callers checked the user's access to them first."""
         self.sudo().filtered("lines_checkpoint_id")._write_pending_lines()
 
     @api.model
@@ -580,9 +774,11 @@ class InventorySnapshot(models.Model):
         )._write_pending_lines()
 
     @api.model
-    def _take_event_snapshot(self, name, trigger_ref, lines_from=None, **scope):
-        """Take a snapshot of now for an event (a validated transfer; later
-        an inventory adjustment confirmed, a period closed).
+    def _take_event_snapshot(
+        self, name, trigger_ref, lines_from=None, closing=None, **scope
+    ):
+        """Take a snapshot of now for an event (a validated transfer, an
+        inventory adjustment confirmed, a period closed).
 
         Taken as superuser, so that the user who triggers the event needs no
         snapshot rights; the snapshot still records that user. The ``default_*``
@@ -593,6 +789,9 @@ class InventorySnapshot(models.Model):
         :param lines_from: a valid checkpoint at the snapshot's moment: the
             lines are copied from its rows by a background job right after this
             transaction (see ``_write_lines_later``), or before they are read
+        :param closing: a period close's snapshot, chained to the company's
+            previous closing snapshot (see ``inventory.snapshot.seal``);
+            default: when ``lines_from`` is given (only the close gives it)
         :param scope: ``company_id``, ``location_ids``, ``warehouse_ids``,
             ``categ_ids``, ``description``, ``moment`` as in ``take_snapshot``
         :return: id of the new snapshot
@@ -603,18 +802,25 @@ class InventorySnapshot(models.Model):
                 "_take_event_snapshot() got unexpected arguments: "
                 + ", ".join(sorted(unknown))
             )
-        context = clean_context(self.env.context)
-        context.pop("inventory_snapshot_lines_from", None)
-        return (
-            self.with_context(
-                context, inventory_snapshot_lines_from=lines_from and lines_from.id
-            )
-            .sudo()
-            .take_snapshot(name, trigger="event", trigger_ref=trigger_ref, **scope)
-        )
+        if closing is None:
+            closing = bool(lines_from)
+        company_id = scope.pop("company_id", None)
+        Snapshot = self.with_context(clean_context(self.env.context)).sudo()
+        return Snapshot._take(
+            name,
+            company=self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company,
+            trigger="event",
+            trigger_ref=trigger_ref,
+            lines_from=lines_from,
+            closing=closing,
+            **scope,
+        ).id
 
     def action_open_lines(self):
         self.ensure_one()
+        self.check_access("read")
         self._ensure_lines()
         return {
             "type": "ir.actions.act_window",
@@ -627,42 +833,92 @@ class InventorySnapshot(models.Model):
 
     # ----------------------------------------------------------- integrity
     def action_verify(self):
-        """Recompute the checksum of each snapshot; say whether it is intact."""
+        """Recompute the checksum of the lines and the seal of the header of
+        each snapshot, and the links of its chain of closing snapshots; say
+        whether it is intact, and what broke (posted on the snapshot).
+
+        :raise AccessError: without read access to every snapshot
+        """
+        self.check_access("read")
         self._ensure_lines()
         self.env.flush_all()
+        Seal = self.env["inventory.snapshot.seal"]
         for snapshot in self:
-            intact = snapshot._compute_checksum() == snapshot.checksum
-            snapshot.sudo().with_context(inventory_snapshot_taking=True).write(
+            problems = Seal._problems(snapshot)
+            message = (
+                "\n".join(problems) if problems else Seal._intact_message(snapshot)
+            )
+            snapshot._trusted().write(
                 {
-                    "verify_state": "ok" if intact else "tampered",
+                    "verify_state": "tampered" if problems else "ok",
                     "verify_date": fields.Datetime.now(),
+                    "verify_message": message,
                 }
             )
-            if not intact:
+            if problems:
                 snapshot.sudo().message_post(
                     body=self.env._(
-                        "Verification failed: the lines no longer match the checksum "
-                        "recorded when the snapshot was taken."
+                        "Verification failed: %(problems)s", problems=message
                     )
                 )
         return True
 
     def verify(self):
-        """Verify the checksums; return ``{id: True when intact}`` (RPC)."""
+        """Verify the checksums and seals (RPC); what broke is in each
+        snapshot's ``verify_message``.
+
+        :return: ``{id: True when intact}``
+        :raise AccessError: without read access to every snapshot
+        """
         self.action_verify()
         return {snapshot.id: snapshot.verify_state == "ok" for snapshot in self}
 
     # ------------------------------------------------------------- changes
-    def write(self, vals):
-        frozen = FROZEN_FIELDS.intersection(vals)
-        if frozen and not self.env.context.get("inventory_snapshot_taking"):
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Snapshots are taken (``take_snapshot``, the wizard, schedules,
+        events), never created field by field."""
+        self.browse().check_access("create")
+        if not self._is_trusted():
             raise UserError(
                 self.env._(
-                    "A snapshot cannot be changed once taken (%(fields)s).",
-                    fields=", ".join(sorted(frozen)),
+                    "Snapshots are taken, not created: use Take a Snapshot "
+                    "(take_snapshot over RPC)."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guarded = SEAL_FIELDS.intersection(vals)
+        if guarded and not self._is_trusted():
+            self.check_access("write")
+            raise UserError(
+                self.env._(
+                    "A snapshot cannot be changed once taken (%(fields)s): only "
+                    "its name and description can.",
+                    fields=", ".join(sorted(guarded)),
                 )
             )
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_chained(self):
+        """A closing snapshot that a later one chains to stays: deleting it
+        would break the chain of the company's closing snapshots."""
+        later = (
+            self.sudo()
+            .search([("previous_snapshot_id", "in", self.ids)])
+            .filtered(lambda s: s.id not in self.ids)
+        )
+        if later:
+            raise UserError(
+                self.env._(
+                    "The closing snapshot %(name)s cannot be deleted: the closing "
+                    "snapshot %(later)s is chained to it.",
+                    name=later[0].previous_snapshot_id.name,
+                    later=later[0].name,
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_log(self):
@@ -752,7 +1008,9 @@ class InventorySnapshot(models.Model):
         )
 
     def export_snapshot(self, file_format="xlsx"):
-        """Export the lines of this snapshot.
+        """Export the lines of this snapshot, of at most
+        ``inventory.snapshot.export._max_rpc_rows`` lines (larger ones are
+        downloaded from ``/inventory_snapshot/<id>/export/<format>``, streamed).
 
         :param file_format: ``csv``, ``xlsx`` or ``json``
         :return: dict with ``filename``, ``mimetype`` and ``content`` (the file
@@ -760,8 +1018,13 @@ class InventorySnapshot(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
+        exporter = self.env["inventory.snapshot.export"]
+        exporter._check_format(file_format)
         self._ensure_lines()
-        return self.env["inventory.snapshot.export"]._result(self, file_format)
+        exporter._check_rpc_size(
+            self.line_count, f"/inventory_snapshot/{self.id}/export/{file_format}"
+        )
+        return exporter._result(self, file_format)
 
     @api.model
     def export_comparison(
@@ -773,7 +1036,9 @@ class InventorySnapshot(models.Model):
         threshold=0.0,
         group_by=("product", "location", "lot"),
     ):
-        """Export a comparison (arguments as ``compare_snapshots``).
+        """Export a comparison (arguments as ``compare_snapshots``), of at
+        most ``inventory.snapshot.export._max_rpc_rows`` rows (larger ones are
+        downloaded from the comparison wizard, streamed).
 
         :param file_format: ``csv``, ``xlsx`` or ``json``
         :return: dict with ``filename``, ``mimetype`` and ``content`` (the file
@@ -793,6 +1058,10 @@ class InventorySnapshot(models.Model):
             }
         )
         wizard._fill_lines()
+        count = wizard.line_count
+        if count > exporter._max_rpc_rows():
+            wizard.unlink()
+            exporter._check_rpc_size(count, self.env._("the comparison wizard"))
         result = exporter._result(wizard, file_format)
         wizard.unlink()
         return result

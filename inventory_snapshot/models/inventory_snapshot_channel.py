@@ -1,6 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class InventorySnapshotChannel(models.Model):
@@ -26,3 +27,19 @@ class InventorySnapshotChannel(models.Model):
         "'Other' for reservations of no sales channel.",
     )
     reserved = fields.Float(digits="Product Unit", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._("Snapshot channels are written only by taking a snapshot.")
+        )
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise UserError(self.env._("A snapshot cannot be changed once taken."))
+
+    def unlink(self):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._(
+                "Snapshot channels cannot be deleted; delete the whole snapshot."
+            )
+        )

@@ -32,6 +32,11 @@ from ..tools.snapshot_export import (
 )
 
 BATCH_SIZE = 5000
+# Rows an export over RPC holds at most (the whole file is in the answer, in
+# base64); larger files are downloaded from the routes, streamed.  The system
+# parameter ``inventory_snapshot.max_rpc_export_rows`` lowers or raises it.
+MAX_RPC_EXPORT_ROWS = 100000
+MAX_RPC_EXPORT_PARAMETER = "inventory_snapshot.max_rpc_export_rows"
 # The columns of an exported snapshot line, in order.
 LINE_FIELDS = (
     "product_id",
@@ -81,6 +86,33 @@ class InventorySnapshotExport(models.AbstractModel):
                 )
             )
         return file_format
+
+    @api.model
+    def _max_rpc_rows(self):
+        """Rows an export over RPC holds at most."""
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(MAX_RPC_EXPORT_PARAMETER)
+        )
+        try:
+            return max(0, int(value)) if value else MAX_RPC_EXPORT_ROWS
+        except ValueError:
+            return MAX_RPC_EXPORT_ROWS
+
+    @api.model
+    def _check_rpc_size(self, count, download):
+        """:raise UserError: ``count`` rows are more than an export over RPC
+        holds; ``download`` says where the file is downloaded instead."""
+        if count > self._max_rpc_rows():
+            raise UserError(
+                self.env._(
+                    "This export has %(count)s rows, more than the %(max)s an "
+                    "export over RPC holds: download it from %(download)s "
+                    "(streamed).",
+                    count=count,
+                    max=self._max_rpc_rows(),
+                    download=download,
+                )
+            )
 
     @api.model
     def _label_sql(self, column):

@@ -6,11 +6,11 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools import schedule_rules
+from .inventory_snapshot import TRUSTED, TRUSTED_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -177,6 +177,30 @@ class InventorySnapshotSchedule(models.Model):
                 )
             )
 
+    # ------------------------------------------------------------ changes
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_workflow_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_workflow_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_workflow_fields(self, vals):
+        """``last_moment`` (the last due moment taken) is the scheduled
+        action's own: setting it by hand would skip or retake periods."""
+        trusted = self.env.su and self.env.context.get(TRUSTED_KEY) is TRUSTED
+        if "last_moment" in vals and not trusted:
+            raise UserError(
+                self.env._(
+                    "The last moment taken of a snapshot schedule is set only by "
+                    "taking its snapshots."
+                )
+            )
+
     # ------------------------------------------------------------- rules
     def _start_after(self):
         """The moment after which the next periods are due."""
@@ -225,27 +249,19 @@ class InventorySnapshotSchedule(models.Model):
         ):
             try:
                 with self.env.cr.savepoint():
-                    snapshot_id = Snapshot.take_snapshot(
+                    # the unique index on (schedule, moment) refuses a
+                    # concurrent run's duplicate before the lines are written
+                    snapshot_id = Snapshot._take(
                         self._snapshot_name(moment),
                         moment=moment,
-                        company_id=self.company_id.id,
+                        company=self.company_id,
                         location_ids=self.location_ids.ids,
                         warehouse_ids=self.warehouse_ids.ids,
                         categ_ids=self.categ_ids.ids,
                         trigger="scheduled",
                         trigger_ref=self.name,
-                    )
-                    # Raw SQL so that a concurrent run's duplicate fails here,
-                    # on the unique index, without an error in the log.
-                    self.env.cr.execute(
-                        SQL(
-                            "UPDATE inventory_snapshot SET schedule_id = %s "
-                            "WHERE id = %s",
-                            self.id,
-                            snapshot_id,
-                        ),
-                        log_exceptions=False,
-                    )
+                        schedule=self,
+                    ).id
             except pg_errors.UniqueViolation:
                 _logger.info(
                     "Snapshot schedule %s: %s was taken by a concurrent run",
@@ -254,10 +270,9 @@ class InventorySnapshotSchedule(models.Model):
                 )
                 snapshot_id = False
             else:
-                Snapshot.browse(snapshot_id).invalidate_recordset(["schedule_id"])
                 self.invalidate_recordset(["snapshot_ids", "snapshot_count"])
         if not self.last_moment or self.last_moment < moment:
-            self.sudo().last_moment = moment
+            self.sudo().with_context(**{TRUSTED_KEY: TRUSTED}).last_moment = moment
         return snapshot_id
 
     def _take_due_snapshots(self, now=None, commit=False):
@@ -314,7 +329,13 @@ class InventorySnapshotSchedule(models.Model):
 
     # ------------------------------------------------------------- actions
     def action_take_due_snapshots(self):
-        """Take the due snapshots of these schedules now (button)."""
+        """Take the due snapshots of these schedules now (button).
+
+        :raise AccessError: without the snapshot Create group, or without
+            access to the schedules (their companies)
+        """
+        self.env["inventory.snapshot"]._check_take_access(self.company_id)
+        self.check_access("read")
         self._take_due_snapshots()
         return True
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -34,22 +34,27 @@ class TestInventorySnapshot(TransactionCase):
         )
 
     def test_future_moment_refused(self):
+        # the constraint holds on the trusted path too
         with self.assertRaises(ValidationError) as caught:
-            self.Snapshot.create(
+            self.Snapshot._trusted().create(
                 {
                     "name": "Tomorrow",
                     "moment": fields.Datetime.now() + timedelta(days=1),
                 }
             )
         self.assertIn("future", str(caught.exception))
-        past = self.Snapshot.create(
-            {"name": "Last week", "moment": fields.Datetime.now() - timedelta(days=7)}
+        past = self.Snapshot.browse(
+            self.Snapshot.take_snapshot(
+                "Last week", moment=fields.Datetime.now() - timedelta(days=7)
+            )
         )
         self.assertEqual(past.trigger, "manual")
         self.assertEqual(past.user_id, self.env.user)
 
     def test_rights(self):
-        snapshot = self.Snapshot.with_user(self.creator).create({"name": "By creator"})
+        snapshot = self.Snapshot.browse(
+            self.Snapshot.with_user(self.creator).take_snapshot("By creator")
+        )
         self.assertEqual(snapshot.user_id, self.creator)
         self.assertEqual(
             self.Snapshot.with_user(self.reader).search([("id", "=", snapshot.id)]),
@@ -57,6 +62,9 @@ class TestInventorySnapshot(TransactionCase):
         )
         with self.assertRaises(AccessError):
             self.Snapshot.with_user(self.reader).create({"name": "By reader"})
+        # taken, never created field by field (issue 22)
+        with self.assertRaises(UserError):
+            self.Snapshot.with_user(self.creator).create({"name": "By creator"})
         with self.assertRaises(AccessError):
             snapshot.with_user(self.creator).unlink()
         with self.assertRaises(AccessError):
@@ -65,16 +73,14 @@ class TestInventorySnapshot(TransactionCase):
         self.assertFalse(snapshot.exists())
 
     def test_multi_company(self):
-        other = self.Snapshot.create(
-            {"name": "Company B", "company_id": self.company_b.id}
-        )
-        mine = self.Snapshot.create({"name": "Company A"})
+        other = self.Snapshot._take("Company B", company=self.company_b)
+        mine = self.Snapshot.browse(self.Snapshot.take_snapshot("Company A"))
         found = self.Snapshot.with_user(self.manager).search([])
         self.assertIn(mine, found)
         self.assertNotIn(other, found)
 
     def test_chatter_tracks_the_name(self):
-        snapshot = self.Snapshot.create({"name": "Before"})
+        snapshot = self.Snapshot.browse(self.Snapshot.take_snapshot("Before"))
         self.env.cr.precommit.run()  # end of the creating transaction
         snapshot.name = "After"
         self.env.cr.precommit.run()  # tracking values are written at commit

@@ -243,7 +243,7 @@ class TestInventorySnapshotSchedule(TransactionCase):
             1,
         )
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self.Snapshot.create(
+            self.Snapshot._trusted().create(
                 {"name": "Duplicate", "schedule_id": schedule.id, "moment": due}
             )
             self.env.flush_all()

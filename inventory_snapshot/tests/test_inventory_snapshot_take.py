@@ -276,7 +276,7 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
         with self.assertRaises(UserError):
             self._take(name="")
         with self.assertRaises(ValidationError):
-            self.Snapshot.create(
+            self.Snapshot._trusted().create(
                 {"name": "Future", "moment": fields.Datetime.now() + timedelta(days=1)}
             )
 

@@ -11,6 +11,8 @@ method), in the scope (company, locations, categories) of the latest compared
 snapshot.
 """
 
+import math
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -37,6 +39,14 @@ NULLABLE_FIELDS = (
     "uom",
     "change_percent",
 )
+
+# The largest threshold a comparison takes (quantities beyond are not stock).
+MAX_THRESHOLD = 1e12
+# Rows one request returns at most (``compare_snapshots``); more are paged
+# with ``limit`` and ``offset`` or downloaded (streamed).  The system
+# parameter ``inventory_snapshot.max_rows_per_request`` lowers or raises it.
+MAX_ROWS_PER_REQUEST = 20000
+MAX_ROWS_PARAMETER = "inventory_snapshot.max_rows_per_request"
 
 KEY_COLUMNS = {"product": "product_id", "location": "location_id", "lot": "lot_id"}
 GROUPINGS = [
@@ -106,15 +116,45 @@ class InventorySnapshotCompare(models.TransientModel):
         )
         return tuple(g for g in KEY_COLUMNS if g in group_by)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "threshold" in vals:
+                vals["threshold"] = self._parse_threshold(vals["threshold"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "threshold" in vals:
+            vals = dict(vals, threshold=self._parse_threshold(vals["threshold"]))
+        return super().write(vals)
+
     @api.model
     def _parse_threshold(self, threshold):
+        """The threshold as a float: finite, from 0 to ``MAX_THRESHOLD``.
+
+        :raise UserError: otherwise (text, NaN, infinity, negative, huge)
+        """
         try:
             threshold = float(threshold or 0.0)
-        except (TypeError, ValueError):
-            threshold = -1.0
-        if threshold < 0:
-            raise UserError(self.env._("The threshold must be a number, zero or more."))
+        except (TypeError, ValueError, OverflowError):
+            threshold = math.nan
+        if not (math.isfinite(threshold) and 0 <= threshold <= MAX_THRESHOLD):
+            raise UserError(
+                self.env._(
+                    "The threshold must be a number from 0 to %(max)s.",
+                    max=f"{MAX_THRESHOLD:g}",
+                )
+            )
         return threshold
+
+    @api.model
+    def _max_rows(self):
+        """Rows one request returns at most (see ``MAX_ROWS_PER_REQUEST``)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(MAX_ROWS_PARAMETER)
+        try:
+            return max(1, int(value)) if value else MAX_ROWS_PER_REQUEST
+        except ValueError:
+            return MAX_ROWS_PER_REQUEST
 
     @api.model
     def _prepare_comparison(self, snapshot_ids, include_now, group_by):
@@ -442,7 +482,12 @@ class InventorySnapshotCompare(models.TransientModel):
 
     @api.model
     def _parse_page(self, limit, offset):
-        """``(limit, offset)`` or None for every row."""
+        """``(limit, offset)`` or None for every row (at most ``_max_rows``,
+        checked by ``_compare``).
+
+        :raise UserError: not whole numbers, or a page larger than the
+            ``_max_rows`` a request returns
+        """
         if limit is None or limit is False:
             return None
         if not all(
@@ -451,6 +496,14 @@ class InventorySnapshotCompare(models.TransientModel):
         ):
             raise UserError(
                 self.env._("limit and offset must be whole numbers, 0 or more.")
+            )
+        if limit > self._max_rows():
+            raise UserError(
+                self.env._(
+                    "A comparison returns at most %(max)s rows per request: ask "
+                    "pages of that size (limit and offset).",
+                    max=self._max_rows(),
+                )
             )
         return limit, offset or 0
 
@@ -472,8 +525,16 @@ class InventorySnapshotCompare(models.TransientModel):
         )
         threshold = self._parse_threshold(threshold)
         page = self._parse_page(limit, offset)
+        # Every row: a page of the most a request returns, refused when
+        # there are more rows.
+        whole = page is None
         query, columns = self._comparison_sql(
-            snapshots, bool(include_now), bool(only_changes), threshold, group_by, page
+            snapshots,
+            bool(include_now),
+            bool(only_changes),
+            threshold,
+            group_by,
+            page or (self._max_rows(), 0),
         )
         self.env.flush_all()
         counts = dict.fromkeys((key for key, _label in STATUSES), 0)
@@ -481,22 +542,23 @@ class InventorySnapshotCompare(models.TransientModel):
         with self._comparison_settings():
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
-        if page:
-            # (summary, *row): the summary on every row; no row when the page
-            # is empty (seq NULL).
-            for status, count, quantities in fetched[0][0] or []:
-                counts[status] = count
-                totals = [
-                    t + float(qty) for t, qty in zip(totals, quantities, strict=True)
-                ]
-            fetched = [row[1:] for row in fetched if row[1] is not None]
-        rows = [self._row_dict(row) for row in fetched]
-        if not page:
-            for row in rows:
-                counts[row["status"]] += 1
-                totals = [
-                    t + qty for t, qty in zip(totals, row["quantities"], strict=True)
-                ]
+        # (summary, *row): the summary on every row; no row when the page is
+        # empty (seq NULL).
+        for status, count, quantities in fetched[0][0] or []:
+            counts[status] = count
+            totals = [t + float(qty) for t, qty in zip(totals, quantities, strict=True)]
+        row_count = sum(counts.values())
+        if whole and row_count > self._max_rows():
+            raise UserError(
+                self.env._(
+                    "This comparison has %(count)s rows, more than the %(max)s a "
+                    "request returns: ask it page by page (limit and offset) or "
+                    "download its export.",
+                    count=row_count,
+                    max=self._max_rows(),
+                )
+            )
+        rows = [self._row_dict(row[1:]) for row in fetched if row[1] is not None]
         result = {
             "company_id": snapshots.company_id.id,
             "quantity": COMPARED_QUANTITY,
@@ -506,7 +568,7 @@ class InventorySnapshotCompare(models.TransientModel):
             "columns": columns,
             "totals": [round(total, 6) for total in totals],
             "counts": counts,
-            "row_count": sum(counts.values()),
+            "row_count": row_count,
             "rows": rows,
         }
         if page:

@@ -6,6 +6,7 @@ from odoo import fields, models
 class InventorySnapshotTake(models.TransientModel):
     _name = "inventory.snapshot.take"
     _description = "Take an Inventory Snapshot"
+    _check_company_auto = True
 
     name = fields.Char(
         required=True,
@@ -20,10 +21,13 @@ class InventorySnapshotTake(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    warehouse_ids = fields.Many2many("stock.warehouse", string="Warehouses")
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse", string="Warehouses", check_company=True
+    )
     location_ids = fields.Many2many(
         "stock.location",
         string="Locations",
+        check_company=True,
         domain=[("usage", "in", ("internal", "transit"))],
     )
     categ_ids = fields.Many2many("product.category", string="Product Categories")
