@@ -33,7 +33,7 @@ class TestTranslationTemplates(TransactionCase):
                 with open(pot, "rb") as stream:
                     shipped = {
                         row["src"]
-                        for row in translation_file_reader(stream, fileformat="pot")
+                        for row in translation_file_reader(stream, fileformat="po")
                     }
                 self.assertTrue(shipped)
                 found = {
