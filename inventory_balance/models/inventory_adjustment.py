@@ -3,8 +3,26 @@
 from datetime import datetime, time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+# The context key of the workflow actions: honoured only together with the
+# superuser mode they enter after their own checks (a key sent over RPC alone
+# does nothing).
+WORKFLOW_KEY = "inventory_adjustment_workflow"
+# Set only by the actions (confirm, cancel, back to draft).
+WORKFLOW_FIELDS = {"state", "confirmed_by", "confirmed_at", "move_ids"}
+# What a confirmed adjustment says it did: never changed afterwards.
+LOCKED_WHEN_DONE = {
+    "name",
+    "date",
+    "reason_id",
+    "company_id",
+    "location_id",
+    "categ_ids",
+    "product_filter",
+    "line_ids",
+}
 
 
 class InventoryAdjustment(models.Model):
@@ -65,6 +83,54 @@ class InventoryAdjustment(models.Model):
     )
     confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
+
+    # ------------------------------------------------------------ guards
+    def _is_workflow(self):
+        """Whether this environment is a workflow action's own (superuser
+        mode and the action's key)."""
+        return self.env.su and self.env.context.get(WORKFLOW_KEY)
+
+    def _workflow_write(self, vals):
+        """Write workflow fields, after the caller's own checks."""
+        return self.sudo().with_context(**{WORKFLOW_KEY: True}).write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._is_workflow():
+            for vals in vals_list:
+                forged = WORKFLOW_FIELDS.intersection(vals)
+                if vals.get("state", "draft") == "draft":
+                    forged.discard("state")
+                if forged:
+                    raise AccessError(
+                        self.env._(
+                            "An adjustment is created as a draft; %(fields)s are "
+                            "set by its actions (Confirm, Cancel).",
+                            fields=", ".join(sorted(forged)),
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._is_workflow():
+            forged = WORKFLOW_FIELDS.intersection(vals)
+            if forged:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of an adjustment are set only by its actions "
+                        "(Confirm, Cancel, Set to Draft).",
+                        fields=", ".join(sorted(forged)),
+                    )
+                )
+            locked = LOCKED_WHEN_DONE.intersection(vals)
+            if locked and any(adjustment.state == "done" for adjustment in self):
+                raise UserError(
+                    self.env._(
+                        "A confirmed adjustment cannot be changed (%(fields)s).",
+                        fields=", ".join(sorted(locked)),
+                    )
+                )
+        return super().write(vals)
 
     @api.depends("line_ids.change")
     def _compute_counts(self):
@@ -425,7 +491,7 @@ class InventoryAdjustment(models.Model):
         if move_date < fields.Datetime.now().replace(microsecond=0):
             moves.write({"date": move_date})
             moves.move_line_ids.write({"date": move_date})
-        self.write(
+        self._workflow_write(
             {
                 "state": "done",
                 "confirmed_by": self.env.user.id,
@@ -442,17 +508,19 @@ class InventoryAdjustment(models.Model):
         return moves
 
     def action_cancel(self):
+        self.check_access("write")
         self._check_draft()
-        self.write({"state": "cancel"})
+        self._workflow_write({"state": "cancel"})
         return True
 
     def action_draft(self):
+        self.check_access("write")
         for adjustment in self:
             if adjustment.state != "cancel":
                 raise UserError(
                     self.env._("Only a cancelled adjustment goes back to draft.")
                 )
-        self.write({"state": "draft"})
+        self._workflow_write({"state": "draft"})
         return True
 
     def action_open_moves(self):

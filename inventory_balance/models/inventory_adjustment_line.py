@@ -1,6 +1,13 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# The largest change a line takes, in the product's unit: beyond it a number
+# is a typing (or forging) accident, and floats lose units.
+MAX_CHANGE = 1e12
 
 
 class InventoryAdjustmentLine(models.Model):
@@ -38,16 +45,103 @@ class InventoryAdjustmentLine(models.Model):
         ondelete="restrict",
     )
     balance = fields.Float(
-        string="Balance when loaded", digits="Product Unit of Measure", readonly=True
+        string="Balance when loaded", digits="Product Unit", readonly=True
     )
-    change = fields.Float(digits="Product Unit of Measure", help="+ adds, - removes.")
+    change = fields.Float(digits="Product Unit", help="+ adds, - removes.")
     resulting = fields.Float(
         string="Resulting balance",
-        digits="Product Unit of Measure",
+        digits="Product Unit",
         compute="_compute_resulting",
         store=True,
     )
-    move_id = fields.Many2one("stock.move", readonly=True, index="btree_not_null")
+    move_id = fields.Many2one(
+        "stock.move",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+    )
+
+    # ------------------------------------------------------------ guards
+    def _check_editable(self, adjustments):
+        """Lines change only while their adjustment is a draft."""
+        if any(adjustment.state != "draft" for adjustment in adjustments):
+            raise UserError(
+                self.env._(
+                    "The lines of a confirmed or cancelled adjustment cannot be "
+                    "added, changed or deleted."
+                )
+            )
+
+    @api.model
+    def _check_change_value(self, vals):
+        """Refuse a change that is not a finite number in range, before the
+        ORM rounds it (NaN and infinities fail there with a raw error)."""
+        change = vals.get("change")
+        if change is None or change is False:
+            return
+        try:
+            change = float(change)
+        except (TypeError, ValueError):
+            change = math.nan
+        if not math.isfinite(change) or abs(change) > MAX_CHANGE:
+            raise ValidationError(
+                self.env._(
+                    "The change %(change)s is not a quantity (at most %(max)s "
+                    "either way).",
+                    change=vals["change"],
+                    max=f"{MAX_CHANGE:g}",
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_change_value(vals)
+        if any("move_id" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._("A line's move is set only by the adjustment's Confirm.")
+            )
+        self._check_editable(
+            self.env["inventory.adjustment"].browse(
+                [
+                    vals["adjustment_id"]
+                    for vals in vals_list
+                    if vals.get("adjustment_id")
+                ]
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_change_value(vals)
+        if "move_id" in vals:
+            raise AccessError(
+                self.env._("A line's move is set only by the adjustment's Confirm.")
+            )
+        adjustments = self.adjustment_id
+        if "adjustment_id" in vals:
+            adjustments |= adjustments.browse(vals["adjustment_id"])
+        self._check_editable(adjustments)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_drafts(self):
+        self._check_editable(self.adjustment_id)
+
+    @api.constrains("change")
+    def _check_change(self):
+        for line in self:
+            if not math.isfinite(line.change) or abs(line.change) > MAX_CHANGE:
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s: the change %(change)s is not a quantity "
+                        "(at most %(max)s either way).",
+                        product=line.product_id.display_name,
+                        change=line.change,
+                        max=f"{MAX_CHANGE:g}",
+                    )
+                )
 
     @api.depends("balance", "change")
     def _compute_resulting(self):

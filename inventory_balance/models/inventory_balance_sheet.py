@@ -8,6 +8,7 @@ installed, since their raw and finished moves are stock moves)."""
 import base64
 import io
 import logging
+import math
 import zipfile
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -31,10 +32,23 @@ from ..tools.sheet_periods import default_range, period_label, split_periods
 _logger = logging.getLogger(__name__)
 
 PLANNED_STATES = ("waiting", "confirmed", "partially_available", "assigned")
-BACKGROUND_THRESHOLD = 5000
-BATCH_SIZE = 2000
+# A Refresh larger than this many product-periods (products x periods), or of
+# more periods than BACKGROUND_PERIODS, goes to the background job
+# (parameters inventory_balance.sheet_background_threshold and
+# inventory_balance.sheet_background_periods).
+BACKGROUND_THRESHOLD = 60000
+BACKGROUND_PERIODS = 60
+# The background job refreshes this many product-periods per batch.
+BATCH_ROWS = 24000
 GRID_PAGE = 100
 GRID_MAX_PAGE = 500
+# At most this many product-periods per read request (get_sheet_data,
+# get_grid_data; parameter inventory_balance.sheet_max_rows) and per export
+# (inventory_balance.sheet_export_max_rows).
+MAX_ROWS = 50000
+EXPORT_MAX_ROWS = 200000
+# The largest number typed over a cell, either way.
+MAX_OVERRIDE = 1e12
 # Periods are [start, stop): the engine's moments are inclusive, so a period
 # ends one microsecond before the next starts (generated or imported lines may
 # carry fractions of a second).
@@ -280,27 +294,71 @@ class InventoryBalanceSheet(models.Model):
             )
             sheet.is_stale = bool(self.env.cr.fetchone())
 
+    # ------------------------------------------------------------ bounds
+    def _size(self, product_count=None):
+        """Products x periods: the rows a refresh, a read or an export makes."""
+        self.ensure_one()
+        if product_count is None:
+            product_count = self.product_count
+        return product_count * len(self._periods())
+
+    def _check_page(self, product_count, max_rows, pageable=True):
+        """Refuse a request of more than ``max_rows`` product-periods, saying
+        how many products a request may read at the sheet's periods."""
+        self.ensure_one()
+        periods = len(self._periods())
+        if product_count * periods <= max_rows:
+            return
+        if pageable:
+            raise UserError(
+                self.env._(
+                    "%(products)s products x %(periods)s periods are more than "
+                    "the %(max)s product-periods a request reads: read at most "
+                    "%(page)s products at a time (limit and offset).",
+                    products=product_count,
+                    periods=periods,
+                    max=max_rows,
+                    page=max(1, max_rows // periods),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "The sheet has %(products)s products x %(periods)s periods, more "
+                "than the %(max)s product-periods an export takes: export fewer "
+                "product groups or periods (a sheet per group or per year), or "
+                "read it a page at a time over RPC (get_sheet_data).",
+                products=product_count,
+                periods=periods,
+                max=max_rows,
+            )
+        )
+
     # ------------------------------------------------------------ refresh
+    def _in_background(self):
+        """Whether a Refresh of this sheet goes to the background job: more
+        product-periods than ``inventory_balance.sheet_background_threshold``
+        (default 60,000) or more periods than
+        ``inventory_balance.sheet_background_periods`` (default 60)."""
+        self.ensure_one()
+        threshold = self.env["inventory.ledger"]._limit_param(
+            "inventory_balance.sheet_background_threshold", BACKGROUND_THRESHOLD
+        )
+        max_periods = self.env["inventory.ledger"]._limit_param(
+            "inventory_balance.sheet_background_periods", BACKGROUND_PERIODS
+        )
+        return self._size() > threshold or len(self._periods()) > max_periods
+
     def action_refresh(self):
-        """Rebuild the computed values (overrides are kept).  A sheet of more
-        products than the ``inventory_balance.sheet_background_threshold``
-        parameter (default 5000) is queued for the background job instead.
+        """Rebuild the computed values (overrides are kept).  A large sheet
+        (see :meth:`_in_background`) is queued for the background job
+        instead, which reports its progress.
 
         :return: True
         """
-        threshold = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(
-                "inventory_balance.sheet_background_threshold", BACKGROUND_THRESHOLD
-            )
-        )
         queued = self.browse()
         for sheet in self:
             sheet.check_access("write")
-            if sheet.product_count > threshold and not self.env.context.get(
-                "sheet_refresh_now"
-            ):
+            if sheet._in_background():
                 queued |= sheet
             else:
                 sheet._refresh()
@@ -312,11 +370,18 @@ class InventoryBalanceSheet(models.Model):
         return True
 
     def refresh(self):
-        """RPC: refresh now, whatever the size (see :meth:`action_refresh`).
+        """RPC: refresh now, or queue a large sheet for the background job
+        (see :meth:`action_refresh`; read ``refresh_state`` and
+        ``refresh_progress`` to follow it).
 
         :return: True
         """
-        return self.with_context(sheet_refresh_now=True).action_refresh()
+        return self.action_refresh()
+
+    def _batch_size(self):
+        """Products per batch of the background Refresh."""
+        self.ensure_one()
+        return max(1, BATCH_ROWS // max(1, len(self._periods())))
 
     def _refresh(self, batch_size=None, progress=None):
         """Delete the computed values and insert them again, set-based, in
@@ -504,10 +569,10 @@ class InventoryBalanceSheet(models.Model):
         for sheet in sheets:
             sheet = sheet.with_user(sheet.write_uid).with_company(sheet.company_id)
             if not in_cron:
-                sheet._refresh(batch_size=BATCH_SIZE, progress=progress)
+                sheet._refresh(batch_size=sheet._batch_size(), progress=progress)
                 continue
             try:
-                sheet._refresh(batch_size=BATCH_SIZE, progress=progress)
+                sheet._refresh(batch_size=sheet._batch_size(), progress=progress)
             except Exception as error:  # noqa: BLE001 - reported on the sheet
                 self.env.cr.rollback()
                 _logger.exception("Refresh of balance sheet %s failed", sheet.id)
@@ -531,7 +596,28 @@ class InventoryBalanceSheet(models.Model):
             raise UserError(self.env._("Unknown column %(code)s.", code=column))
         if column not in self._allowed_columns():
             raise AccessError(self.env._("You may not see or change this column."))
-        if not 0 <= int(period) < len(self._periods()):
+        try:
+            period = int(period)
+            product_id = int(product_id)
+            if value is not False and value is not None:
+                value = float(value)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("The product, the period and the value are numbers.")
+            ) from None
+        if value is not False and value is not None:
+            if isinstance(value, bool) or not math.isfinite(value):
+                raise UserError(self.env._("%(value)s is not a number.", value=value))
+            if abs(value) > MAX_OVERRIDE:
+                raise UserError(
+                    self.env._(
+                        "%(value)s is out of range: a cell takes at most %(max)s "
+                        "either way.",
+                        value=value,
+                        max=f"{MAX_OVERRIDE:g}",
+                    )
+                )
+        if not 0 <= period < len(self._periods()):
             raise UserError(self.env._("The sheet has no period %(p)s.", p=period))
         if not (
             self.env["product.product"]
@@ -544,22 +630,22 @@ class InventoryBalanceSheet(models.Model):
             [
                 ("sheet_id", "=", self.id),
                 ("product_id", "=", product_id),
-                ("period", "=", int(period)),
+                ("period", "=", period),
                 ("code", "=", column),
             ]
         )
         if value is False or value is None:
             existing.unlink()
         elif existing:
-            existing.write({"value": float(value)})
+            existing.write({"value": value})
         else:
             Override.create(
                 {
                     "sheet_id": self.id,
                     "product_id": product_id,
-                    "period": int(period),
+                    "period": period,
                     "code": column,
-                    "value": float(value),
+                    "value": value,
                 }
             )
         return True
@@ -685,7 +771,10 @@ class InventoryBalanceSheet(models.Model):
 
         :param category_id: only this product group (default all)
         :param offset: skip that many products
-        :param limit: at most that many products (default all)
+        :param limit: at most that many products (default all); a request
+            takes at most 50,000 product-periods (parameter
+            ``inventory_balance.sheet_max_rows``): above, a clear error says
+            how many products to read per page
         :return: dict with ``id``, ``name``, ``formula``, ``refresh_state``,
             ``refreshed_at``, ``is_stale``, ``columns`` (``[{"code",
             "label"}]`` in the sheet's order), ``periods`` (``[{"index",
@@ -698,11 +787,30 @@ class InventoryBalanceSheet(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
+        offset, limit = self.env["inventory.ledger"]._parse_page(offset, limit)
+        groups = self._products_by_group()
+        if category_id:
+            groups = [g for g in groups if g[0].id == category_id]
+        total = sum(len(products) for _category, products in groups)
+        page = max(0, total - offset)
+        if limit is not None:
+            page = min(page, limit)
+        self._check_page(
+            page,
+            self.env["inventory.ledger"]._limit_param(
+                "inventory_balance.sheet_max_rows", MAX_ROWS
+            ),
+        )
         columns = self._visible_columns()
         labels = self._period_labels()
         periods = self._periods()
         rows = []
-        for group in self._compute_groups(category_id, offset, limit):
+        computed = (
+            self._compute_groups(offset=offset, limit=limit, groups=groups)
+            if page
+            else []
+        )
+        for group in computed:
             for row in group["rows"]:
                 for index, values in enumerate(row["values"]):
                     line = {
@@ -765,7 +873,10 @@ class InventoryBalanceSheet(models.Model):
         :param category_id: the tab (a product group of the sheet) to read;
             default (or a group that is no longer in the sheet) the first one
         :param offset: skip that many products of the tab
-        :param limit: at most that many products (default 100, at most 500)
+        :param limit: at most that many products (default 100, at most 500,
+            and at most 50,000 product-periods: the parameter
+            ``inventory_balance.sheet_max_rows``); the answer's ``limit`` is
+            the one applied
         :return: dict with ``id``, ``name``, ``formula``, ``refresh_state``,
             ``refreshed_at``, ``is_stale``, ``can_edit`` (the user may type
             overrides and arrange the columns), ``columns`` (``[{"code",
@@ -782,8 +893,18 @@ class InventoryBalanceSheet(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
-        limit = max(1, min(int(limit or GRID_PAGE), GRID_MAX_PAGE))
-        offset = max(0, int(offset or 0))
+        offset, limit = self.env["inventory.ledger"]._parse_page(offset, limit)
+        max_rows = self.env["inventory.ledger"]._limit_param(
+            "inventory_balance.sheet_max_rows", MAX_ROWS
+        )
+        limit = max(
+            1,
+            min(
+                limit or GRID_PAGE,
+                GRID_MAX_PAGE,
+                max_rows // max(1, len(self._periods())),
+            ),
+        )
         groups = self._products_by_group()
         tab = next((g for g in groups if g[0].id == category_id), None) or (
             groups[0] if groups else None
@@ -900,7 +1021,15 @@ class InventoryBalanceSheet(models.Model):
     def _export_payload(self):
         self.ensure_one()
         self.check_access("read")
-        groups = self._compute_groups()
+        groups = self._products_by_group()
+        self._check_page(
+            sum(len(products) for _category, products in groups),
+            self.env["inventory.ledger"]._limit_param(
+                "inventory_balance.sheet_export_max_rows", EXPORT_MAX_ROWS
+            ),
+            pageable=False,
+        )
+        groups = self._compute_groups(groups=groups)
         allowed = set(self._allowed_columns())
         return {
             "columns": self._visible_columns(),

@@ -32,6 +32,9 @@ KEY_COLUMNS = {
     "owner": "owner_id",
 }
 METHODS = ("auto", "checkpoint", "ledger", "quants")
+# At most this many rows per movements() request (parameter
+# inventory_balance.movements_max_rows).
+MOVEMENTS_MAX_ROWS = 100000
 
 
 class InventoryLedger(models.AbstractModel):
@@ -102,6 +105,29 @@ class InventoryLedger(models.AbstractModel):
         if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             raise UserError(self.env._("%(name)s must be a list of ids.", name=name))
         return list(ids)
+
+    @api.model
+    def _limit_param(self, name, default):
+        """A positive integer system parameter (``default`` when unset or
+        not a positive integer)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(name)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            return default
+        return value if value > 0 else default
+
+    @api.model
+    def _parse_page(self, offset, limit):
+        """``(offset, limit)`` as non-negative integers (no limit: None)."""
+        try:
+            offset = int(offset or 0)
+            limit = int(limit) if limit else None
+        except (TypeError, ValueError):
+            raise UserError(self.env._("offset and limit are numbers.")) from None
+        if offset < 0 or (limit is not None and limit < 0):
+            raise UserError(self.env._("offset and limit cannot be negative."))
+        return offset, limit
 
     @api.model
     def _scope_companies(self, company_ids):
@@ -365,6 +391,48 @@ class InventoryLedger(models.AbstractModel):
             last_date=SQL(", MAX(last_date) AS last_date") if with_last_date else SQL(),
         )
         return query, method
+
+    @api.model
+    def _balance_rows_sql(
+        self, at, company_ids, location_ids=None, product_ids=None, method="auto"
+    ):
+        """The rows-SQL seam for set-based callers (the period-end balance
+        run): ``(ctes, rows, method)``, the rows (columns ``product_id``,
+        ``location_id``, ``lot_id``, ``package_id``, ``owner_id``,
+        ``quantity``) summing per key to the balances at ``at``, from the
+        nearest valid checkpoint or the whole ledger (never rolled back from
+        the quants: ``method`` ``auto`` never resolves to ``quants`` here),
+        and the CTEs they read (``scope`` and those of a checkpoint), to put
+        after ``WITH``.  The caller groups them as it needs."""
+        if method == "quants":
+            raise UserError(
+                self.env._("The rows of the ledger never come from quants.")
+            )
+        method, checkpoints = self._resolve_method(at, company_ids, method)
+        if method == "quants":
+            method = "ledger"
+        ctes = [
+            SQL("scope AS (%s)", self._scope_locations_sql(company_ids, location_ids))
+        ]
+        if method == "checkpoint":
+            filters = [SQL("location_id IN (SELECT id FROM scope)")]
+            if product_ids is not None:
+                filters.append(SQL("product_id = ANY(%s)", product_ids))
+            rows = self._checkpoint_base_sql(
+                at,
+                checkpoints,
+                company_ids,
+                location_ids,
+                product_ids,
+                None,
+                SQL(" AND ").join(filters),
+                ctes,
+            )
+        else:
+            rows = self._signed_lines_sql(
+                None, at, product_ids, split=True, grouped=True
+            )
+        return SQL(", ").join(ctes), rows, method
 
     @api.model
     def _checkpoint_base_sql(
@@ -709,6 +777,8 @@ class InventoryLedger(models.AbstractModel):
         company_ids=None,
         location_ids=None,
         product_ids=None,
+        limit=None,
+        offset=0,
     ):
         """Flows of stock in a period, classified by kind.
 
@@ -718,6 +788,11 @@ class InventoryLedger(models.AbstractModel):
         :param group_by: some of ``product``, ``location``, ``kind`` (default
             all three)
         :param company_ids, location_ids, product_ids: as for :meth:`balances_at`
+        :param limit: at most that many rows (in the order of the keys); a
+            request returns at most 100,000 rows (parameter
+            ``inventory_balance.movements_max_rows``): without a limit, more
+            rows than that are refused with an error asking for pages
+        :param offset: skip that many rows
         :return: list of dicts with the ``group_by`` keys (``product_id``,
             ``location_id``, ``kind``), ``quantity`` (signed for the location:
             + in, - out), ``quantity_in`` and ``quantity_out``.  Kinds:
@@ -737,18 +812,44 @@ class InventoryLedger(models.AbstractModel):
         company_ids = self._scope_companies(company_ids)
         if not company_ids:
             return []
+        max_rows = self._limit_param(
+            "inventory_balance.movements_max_rows", MOVEMENTS_MAX_ROWS
+        )
+        offset, limit = self._parse_page(offset, limit)
+        if limit is not None and limit > max_rows:
+            raise UserError(
+                self.env._(
+                    "A request returns at most %(max)s rows: ask pages of at most "
+                    "that many (limit and offset).",
+                    max=max_rows,
+                )
+            )
         self.env.flush_all()
         columns = [names[g] for g in group_by]
         self.env.cr.execute(
-            self._movements_sql(
-                date_from,
-                date_to,
-                columns,
-                company_ids,
-                location_ids=self._parse_ids(location_ids, "location_ids"),
-                product_ids=self._parse_ids(product_ids, "product_ids"),
+            SQL(
+                "SELECT * FROM (%s) m LIMIT %s OFFSET %s",
+                self._movements_sql(
+                    date_from,
+                    date_to,
+                    columns,
+                    company_ids,
+                    location_ids=self._parse_ids(location_ids, "location_ids"),
+                    product_ids=self._parse_ids(product_ids, "product_ids"),
+                ),
+                max_rows + 1 if limit is None else limit,
+                offset,
             )
         )
+        if limit is None and self.env.cr.rowcount > max_rows:
+            raise UserError(
+                self.env._(
+                    "These movements are more than the %(max)s rows a request "
+                    "returns: read them a page at a time (limit and offset), over "
+                    "a shorter period or fewer products or locations.",
+                    max=max_rows,
+                )
+            )
         return [
             dict(
                 zip(columns, (v or False for v in row[:-3]), strict=True),

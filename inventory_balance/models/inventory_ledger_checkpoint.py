@@ -6,6 +6,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+# The context key of the build: honoured only together with the superuser
+# mode the build itself enters (a key sent over RPC alone does nothing).
+BUILD_KEY = "inventory_ledger_checkpoint_build"
+
 
 class InventoryLedgerCheckpoint(models.Model):
     """Balances of every (product, location, lot, package, owner) of one
@@ -24,9 +28,13 @@ class InventoryLedgerCheckpoint(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
     )
-    moment = fields.Datetime(required=True, index=True)
+    moment = fields.Datetime(required=True, index=True, readonly=True)
     state = fields.Selection(
         [("valid", "Valid"), ("stale", "Stale")],
         required=True,
@@ -35,12 +43,15 @@ class InventoryLedgerCheckpoint(models.Model):
         help="Stale: a done move dated at or before the moment changed after the "
         "checkpoint was built; rebuild it.",
     )
-    line_ids = fields.One2many("inventory.ledger.checkpoint.line", "checkpoint_id")
+    line_ids = fields.One2many(
+        "inventory.ledger.checkpoint.line", "checkpoint_id", readonly=True
+    )
     line_count = fields.Integer(readonly=True)
-    total_quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    total_quantity = fields.Float(readonly=True, digits="Product Unit")
     previous_id = fields.Many2one(
         "inventory.ledger.checkpoint",
         readonly=True,
+        check_company=True,
         help="The checkpoint this one was built from, plus the moves between.",
     )
 
@@ -48,6 +59,44 @@ class InventoryLedgerCheckpoint(models.Model):
         "UNIQUE(company_id, moment)",
         "A company has one checkpoint per moment.",
     )
+
+    # ------------------------------------------------------------ guards
+    def _is_build(self):
+        """Whether this environment is the build's own (superuser mode and
+        the build's key): only it creates or changes checkpoints."""
+        return self.env.su and self.env.context.get(BUILD_KEY)
+
+    def _check_build(self):
+        if not self._is_build():
+            raise AccessError(
+                self.env._(
+                    "Checkpoints are written only by their build: use Rebuild "
+                    "(or build_checkpoint over RPC)."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_build()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Marking a checkpoint stale only takes trust away (the engine then
+        # ignores it until it is rebuilt): a superuser path may, as the
+        # invalidation by a backdated move does.
+        if not (self.env.su and vals == {"state": "stale"}):
+            self._check_build()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_prune(self):
+        """Checkpoints are deleted only by the period close's prune (or
+        another superuser path), never by hand: the engine and the closing
+        snapshots answer from them."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Checkpoints are deleted only by the period close's prune.")
+            )
 
     @api.depends("moment", "company_id")
     def _compute_name(self):
@@ -121,33 +170,39 @@ class InventoryLedgerCheckpoint(models.Model):
 
     def _build_at(self, moment, company):
         """Build (or rebuild) the checkpoint of ``company`` at ``moment`` (no
-        access check: see ``build_checkpoint``) and return it."""
-        self.env.flush_all()
-        previous = self._latest_valid(
+        access check: see ``build_checkpoint``) and return it, in the
+        caller's environment."""
+        # The build's own environment: the only one that writes checkpoints.
+        builder = self.sudo().with_context(**{BUILD_KEY: True})
+        builder.env.flush_all()
+        previous = builder._latest_valid(
             moment - relativedelta(microseconds=1), [company.id]
         )
-        checkpoint = self.sudo().search(
+        checkpoint = builder.search(
             [("company_id", "=", company.id), ("moment", "=", moment)]
         )
         if checkpoint:  # rebuilt in place
             checkpoint._delete_lines()
             checkpoint.write({"state": "valid", "previous_id": previous.id})
         else:
-            checkpoint = self.sudo().create(
+            checkpoint = builder.create(
                 {"company_id": company.id, "moment": moment, "previous_id": previous.id}
             )
-        ledger = self.env["inventory.ledger"]
+        ledger = builder.env["inventory.ledger"]
         # Every id inserted comes from an existing row (the previous
         # checkpoint or a move line): the per-row foreign-key triggers would
         # cost more than the rest of the statement.
         with ledger._bulk_insert_settings(
             balances=True, hash_joins=True, work_mem="256MB"
         ):
-            self.env.cr.execute(self._build_sql(previous, moment, company, checkpoint))
-            count, total = self.env.cr.fetchone()
+            builder.env.cr.execute(
+                builder._build_sql(previous, moment, company, checkpoint)
+            )
+            count, total = builder.env.cr.fetchone()
         checkpoint.write({"line_count": count, "total_quantity": total})
         checkpoint.invalidate_recordset(["line_ids"])
-        return checkpoint
+        # The build's environment does not leave the build.
+        return checkpoint.with_env(self.env)
 
     def _delete_lines(self):
         """Delete the rows of these checkpoints in one statement (the ORM

@@ -1,10 +1,16 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.flow_rules import FLOW_KINDS
 from .inventory_ledger_report_mixin import LEDGER_DEPENDS
+
+# The longest period the report reads (parameter
+# inventory_balance.transaction_report_max_days): its running balances are
+# computed over every line of the period, whatever page is shown.
+MAX_DAYS = 366
 
 
 class InventoryTransactionReport(models.Model):
@@ -34,8 +40,8 @@ class InventoryTransactionReport(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse", string="Facility", readonly=True)
     location_from_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_to_id = fields.Many2one("stock.location", string="To", readonly=True)
-    quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
-    running_balance = fields.Float(digits="Product Unit of Measure", readonly=True)
+    quantity = fields.Float(digits="Product Unit", readonly=True)
+    running_balance = fields.Float(digits="Product Unit", readonly=True)
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     kind = fields.Selection(
         [(kind, kind.replace("_", " ").title()) for kind in FLOW_KINDS], readonly=True
@@ -56,7 +62,26 @@ class InventoryTransactionReport(models.Model):
             date_from = fields.Datetime.to_datetime(
                 fields.Date.context_today(self).replace(day=1)
             )
+        self._check_span(date_from, date_to)
         return date_from, date_to
+
+    @api.model
+    def _check_span(self, date_from, date_to):
+        """Refuse a period that ends before it starts or is longer than the
+        report reads at once."""
+        if date_from > date_to:
+            raise UserError(self.env._("The period ends before it starts."))
+        max_days = self.env["inventory.ledger"]._limit_param(
+            "inventory_balance.transaction_report_max_days", MAX_DAYS
+        )
+        if (date_to - date_from).days > max_days:
+            raise UserError(
+                self.env._(
+                    "The transactions report reads at most %(days)s days at a "
+                    "time: choose a shorter period.",
+                    days=max_days,
+                )
+            )
 
     @property
     def _table_query(self):

@@ -1,3 +1,4 @@
+from . import test_access_balance
 from . import test_inventory_adjustment
 from . import test_inventory_adjustment_rpc
 from . import test_inventory_balance_sheet
@@ -11,3 +12,4 @@ from . import test_inventory_reports
 from . import test_stock_condition
 from . import test_stock_history_generator
 from . import test_stock_keeping
+from . import test_i18n

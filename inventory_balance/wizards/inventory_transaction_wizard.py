@@ -1,7 +1,6 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class InventoryTransactionWizard(models.TransientModel):
@@ -22,8 +21,7 @@ class InventoryTransactionWizard(models.TransientModel):
         ledger = self.env["inventory.ledger"]
         date_from = ledger._parse_moment(self.date_from, "date_from")
         date_to = ledger._parse_moment(self.date_to, "date_to")
-        if date_from > date_to:
-            raise UserError(self.env._("The period ends before it starts."))
+        self.env["inventory.transaction.report"]._check_span(date_from, date_to)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Inventory Transactions"),
