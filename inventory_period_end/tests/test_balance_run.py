@@ -15,6 +15,9 @@ from odoo.addons.inventory_period_end import uninstall_hook
 from odoo.addons.inventory_period_end.models import (
     inventory_balance_run as balance_run_module,
 )
+from odoo.addons.inventory_period_end.models import (
+    inventory_balance_run_corrections as corrections_module,
+)
 
 from .common import BalanceRunMixin
 
@@ -163,7 +166,7 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self._sql("UPDATE stock_move SET quantity = 3 WHERE id = %s", move.id)
         run = self._report(mode="balance")
         self.assertEqual(run.get_counts()["quant_ledger"], 3)
-        with patch.object(balance_run_module, "BATCH_SIZE", 1):
+        with patch.object(corrections_module, "BATCH_SIZE", 1):
             run.with_user(self.manager).action_apply_corrections()
         self.assertEqual(
             {(line.rule_code, line.product_id, line.action) for line in run.line_ids},

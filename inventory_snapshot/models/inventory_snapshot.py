@@ -592,7 +592,7 @@ class InventorySnapshot(models.Model):
         own actions only, after their checks."""
         context = clean_context(self.env.context)
         context[TRUSTED_KEY] = TRUSTED
-        return self.sudo().with_context(context)
+        return self.with_env(self.env(context=context, su=True))
 
     @api.model
     def _is_trusted(self):

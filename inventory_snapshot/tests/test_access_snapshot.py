@@ -12,11 +12,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.inventory_snapshot.tools.snapshot_checksum import (
-    HEADER_FIELDS,
-    encode_header,
-    seal_of,
-)
+from ..models.inventory_snapshot import SEAL_FIELDS, USER_FIELDS
+from ..tools.snapshot_checksum import HEADER_FIELDS, encode_header, seal_of
 
 READ = "inventory_snapshot.group_inventory_snapshot_read"
 CREATE = "inventory_snapshot.group_inventory_snapshot_create"
@@ -258,11 +255,6 @@ class TestSnapshotAccess(TransactionCase):
         self.assertEqual(snapshot.verify(), {snapshot.id: True})
 
     def test_every_stored_field_is_guarded(self):
-        from odoo.addons.inventory_snapshot.models.inventory_snapshot import (
-            SEAL_FIELDS,
-            USER_FIELDS,
-        )
-
         mail_fields = set(self.env["mail.thread"]._fields)
         own = {
             name
