@@ -435,48 +435,6 @@ class InventoryLedger(models.AbstractModel):
         return SQL(", ").join(ctes), rows, method
 
     @api.model
-    def _balance_rows_sql(
-        self, at, company_ids, location_ids=None, product_ids=None, method="auto"
-    ):
-        """The rows-SQL seam for set-based callers (the period-end balance
-        run): ``(ctes, rows, method)``, the rows (columns ``product_id``,
-        ``location_id``, ``lot_id``, ``package_id``, ``owner_id``,
-        ``quantity``) summing per key to the balances at ``at``, from the
-        nearest valid checkpoint or the whole ledger (never rolled back from
-        the quants: ``method`` ``auto`` never resolves to ``quants`` here),
-        and the CTEs they read (``scope`` and those of a checkpoint), to put
-        after ``WITH``.  The caller groups them as it needs."""
-        if method == "quants":
-            raise UserError(
-                self.env._("The rows of the ledger never come from quants.")
-            )
-        method, checkpoints = self._resolve_method(at, company_ids, method)
-        if method == "quants":
-            method = "ledger"
-        ctes = [
-            SQL("scope AS (%s)", self._scope_locations_sql(company_ids, location_ids))
-        ]
-        if method == "checkpoint":
-            filters = [SQL("location_id IN (SELECT id FROM scope)")]
-            if product_ids is not None:
-                filters.append(SQL("product_id = ANY(%s)", product_ids))
-            rows = self._checkpoint_base_sql(
-                at,
-                checkpoints,
-                company_ids,
-                location_ids,
-                product_ids,
-                None,
-                SQL(" AND ").join(filters),
-                ctes,
-            )
-        else:
-            rows = self._signed_lines_sql(
-                None, at, product_ids, split=True, grouped=True
-            )
-        return SQL(", ").join(ctes), rows, method
-
-    @api.model
     def _checkpoint_base_sql(
         self,
         at,
