@@ -10,6 +10,9 @@ from odoo.tools import SQL
 # superuser mode they enter after their own checks (a key sent over RPC alone
 # does nothing).
 WORKFLOW_KEY = "inventory_adjustment_workflow"
+# The actions' in-process marker, compared by identity: a context sent over RPC
+# holds JSON values only, so it cannot carry it (a plain True is refused).
+WORKFLOW = object()
 # Set only by the actions (confirm, cancel, back to draft).
 WORKFLOW_FIELDS = {"state", "confirmed_by", "confirmed_at", "move_ids"}
 # What a confirmed adjustment says it did: never changed afterwards.
@@ -88,11 +91,11 @@ class InventoryAdjustment(models.Model):
     def _is_workflow(self):
         """Whether this environment is a workflow action's own (superuser
         mode and the action's key)."""
-        return self.env.su and self.env.context.get(WORKFLOW_KEY)
+        return self.env.su and self.env.context.get(WORKFLOW_KEY) is WORKFLOW
 
     def _workflow_write(self, vals):
         """Write workflow fields, after the caller's own checks."""
-        return self.sudo().with_context(**{WORKFLOW_KEY: True}).write(vals)
+        return self.sudo().with_context(**{WORKFLOW_KEY: WORKFLOW}).write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -478,7 +481,11 @@ class InventoryAdjustment(models.Model):
                 }
             )
         moves = (
-            self.env["stock.move"].with_context(inventory_mode=False).create(move_vals)
+            self.env["stock.move"]
+            .with_context(inventory_mode=False, **{WORKFLOW_KEY: WORKFLOW})
+            .create(move_vals)
+            .with_env(self.env)  # the marker only for the link, not beyond
+            .with_context(inventory_mode=False)
         )
         # Link each line to its move in one statement (moves follow lines).
         self.env.cr.execute(

@@ -37,6 +37,21 @@ PLANNED_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 # (parameters inventory_balance.sheet_background_threshold and
 # inventory_balance.sheet_background_periods).
 BACKGROUND_THRESHOLD = 60000
+# The refresh's own fields (state, progress, when, by whom, at which moment)
+# are written only by the Refresh, through _refresh_write: the marker is an
+# in-process object, which no context sent over RPC can carry.
+REFRESH_FIELDS = frozenset(
+    (
+        "refresh_state",
+        "refresh_progress",
+        "refresh_error",
+        "refresh_moment",
+        "refreshed_at",
+        "refreshed_by",
+    )
+)
+REFRESH_KEY = "inventory_balance_sheet_refresh"
+REFRESH = object()
 BACKGROUND_PERIODS = 60
 # The background job refreshes this many product-periods per batch.
 BATCH_ROWS = 24000
@@ -138,9 +153,30 @@ class InventoryBalanceSheet(models.Model):
     def _default_dates(self):
         return default_range(fields.Date.context_today(self))
 
+    def _refresh_write(self, vals):
+        """Write the refresh's own fields (see ``REFRESH_FIELDS``)."""
+        return self.with_context(**{REFRESH_KEY: REFRESH}).write(vals)
+
+    def _check_refresh_fields(self, names):
+        if self.env.context.get(REFRESH_KEY) is REFRESH:
+            return
+        forged = sorted(REFRESH_FIELDS.intersection(names))
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "The fields %(fields)s of a sheet are written only by its Refresh.",
+                    fields=", ".join(forged),
+                )
+            )
+
+    def write(self, vals):
+        self._check_refresh_fields(vals)
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_refresh_fields(vals)
             if not vals.get("column_ids"):
                 vals["column_ids"] = [
                     fields.Command.create(
@@ -363,7 +399,7 @@ class InventoryBalanceSheet(models.Model):
             else:
                 sheet._refresh()
         if queued:
-            queued.write({"refresh_state": "queued", "refresh_progress": 0.0})
+            queued._refresh_write({"refresh_state": "queued", "refresh_progress": 0.0})
             self.env.ref(
                 "inventory_balance.ir_cron_inventory_balance_sheet_refresh"
             ).sudo()._trigger()
@@ -398,7 +434,7 @@ class InventoryBalanceSheet(models.Model):
             if batch_size
             else [product_ids]
         )
-        self.write(
+        self._refresh_write(
             {
                 "refresh_state": "running",
                 "refresh_progress": 0.0,
@@ -413,10 +449,10 @@ class InventoryBalanceSheet(models.Model):
         for done, batch in enumerate(batches, start=1):
             if batch:
                 self._insert_cells(batch, moment)
-            self.write({"refresh_progress": 100.0 * done / len(batches)})
+            self._refresh_write({"refresh_progress": 100.0 * done / len(batches)})
             if progress:
                 progress(len(batch))
-        self.write(
+        self._refresh_write(
             {
                 "refresh_state": "done",
                 "refreshed_at": fields.Datetime.now(),
@@ -576,7 +612,9 @@ class InventoryBalanceSheet(models.Model):
             except Exception as error:  # noqa: BLE001 - reported on the sheet
                 self.env.cr.rollback()
                 _logger.exception("Refresh of balance sheet %s failed", sheet.id)
-                sheet.write({"refresh_state": "failed", "refresh_error": str(error)})
+                sheet._refresh_write(
+                    {"refresh_state": "failed", "refresh_error": str(error)}
+                )
                 Cron._commit_progress(0)
         return True
 

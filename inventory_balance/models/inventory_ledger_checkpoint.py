@@ -9,6 +9,9 @@ from odoo.tools import SQL
 # The context key of the build: honoured only together with the superuser
 # mode the build itself enters (a key sent over RPC alone does nothing).
 BUILD_KEY = "inventory_ledger_checkpoint_build"
+# The build's in-process marker, compared by identity: a context sent over RPC
+# holds JSON values only, so it cannot carry it (a plain True is refused).
+BUILD = object()
 
 
 class InventoryLedgerCheckpoint(models.Model):
@@ -64,7 +67,7 @@ class InventoryLedgerCheckpoint(models.Model):
     def _is_build(self):
         """Whether this environment is the build's own (superuser mode and
         the build's key): only it creates or changes checkpoints."""
-        return self.env.su and self.env.context.get(BUILD_KEY)
+        return self.env.su and self.env.context.get(BUILD_KEY) is BUILD
 
     def _check_build(self):
         if not self._is_build():
@@ -173,7 +176,7 @@ class InventoryLedgerCheckpoint(models.Model):
         access check: see ``build_checkpoint``) and return it, in the
         caller's environment."""
         # The build's own environment: the only one that writes checkpoints.
-        builder = self.sudo().with_context(**{BUILD_KEY: True})
+        builder = self.sudo().with_context(**{BUILD_KEY: BUILD})
         builder.env.flush_all()
         previous = builder._latest_valid(
             moment - relativedelta(microseconds=1), [company.id]

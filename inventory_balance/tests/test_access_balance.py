@@ -607,3 +607,88 @@ class TestAccessBalance(TransactionCase):
         self.assertTrue(Ledger.balances_at(product_ids=[self.pa.id]))
         self.assertEqual(Ledger.balances_at(company_ids=[self.company_b.id]), [])
         self.assertEqual(Ledger.movements(company_ids=[self.company_b.id]), [])
+
+    def test_context_key_is_refused_even_in_a_sudo_path(self):
+        """An internal ``sudo()`` that kept a caller's RPC context carries the
+        workflow keys as plain JSON values: refused, the marker is an object
+        no RPC can send."""
+        adjustment = self._draft_a()
+        adjustment.with_user(self.adjuster).confirm()
+        with self.assertRaises(AccessError):
+            adjustment.sudo().with_context(inventory_adjustment_workflow=True).write(
+                {"state": "draft"}
+            )
+        with self.assertRaises(AccessError):
+            self.checkpoint_a.sudo().with_context(
+                inventory_ledger_checkpoint_build=True
+            ).write({"total_quantity": 1.0})
+        self.assertEqual(adjustment.state, "done")
+
+    def test_moves_linked_to_an_adjustment_only_by_its_confirm(self):
+        adjustment = self._draft_a()
+        adjustment.with_user(self.adjuster).confirm()
+        self.assertEqual(len(adjustment.move_ids), 1)
+        move = adjustment.move_ids
+        stray = self.env["stock.move"].create(
+            {
+                "product_id": self.pa.id,
+                "product_uom": self.pa.uom_id.id,
+                "product_uom_qty": 1,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "company_id": self.company_a.id,
+            }
+        )
+        for env_user in (self.adjuster, self.manager, self.admin):
+            with self.subTest(user=env_user.login), self.assertRaises(AccessError):
+                stray.with_user(env_user).with_context(
+                    inventory_adjustment_workflow=True
+                ).write({"inventory_adjustment_id": adjustment.id})
+        with self.assertRaises(AccessError):
+            self.env["stock.move"].create(
+                {
+                    "product_id": self.pa.id,
+                    "product_uom": self.pa.uom_id.id,
+                    "product_uom_qty": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "company_id": self.company_a.id,
+                    "inventory_adjustment_id": adjustment.id,
+                }
+            )
+        self.assertEqual(adjustment.move_ids, move)
+        self.assertTrue(
+            self.env["stock.move"]._fields["inventory_adjustment_id"].check_company
+        )
+
+    def test_sheet_refresh_fields_written_only_by_the_refresh(self):
+        sheet = self.env["inventory.balance.sheet"].create(
+            {
+                "name": "Forged refresh",
+                "category_ids": [Command.set(self.pa.categ_id.ids)],
+            }
+        )
+        for vals in (
+            {"refresh_state": "done"},
+            {"refreshed_at": fields.Datetime.now()},
+            {"refreshed_by": self.manager.id},
+            {"refresh_moment": fields.Datetime.now()},
+            {"refresh_progress": 100.0},
+        ):
+            for user in (self.manager, self.admin):
+                with self.subTest(vals=vals, user=user.login):
+                    with self.assertRaises(AccessError):
+                        sheet.with_user(user).with_context(
+                            inventory_balance_sheet_refresh=True
+                        ).write(vals)
+        with self.assertRaises(AccessError):
+            self.env["inventory.balance.sheet"].create(
+                {
+                    "name": "Forged",
+                    "category_ids": [Command.set(self.pa.categ_id.ids)],
+                    "refresh_state": "done",
+                }
+            )
+        sheet.with_user(self.manager).refresh()
+        self.assertEqual(sheet.refresh_state, "done")
+        self.assertEqual(sheet.refreshed_by, self.manager)

@@ -673,7 +673,9 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertEqual(self._cells(sheet.get_sheet_data())[self.pa.id, 2]["end"], 75)
         sheet.invalidate_recordset(["is_stale"])
         self.assertFalse(sheet.is_stale)
-        sheet.refresh_moment = fields.Datetime.now() - timedelta(hours=1)
+        sheet._refresh_write(
+            {"refresh_moment": fields.Datetime.now() - timedelta(hours=1)}
+        )
         self.env["stock.move"].search([("product_id", "=", self.pa.id)], limit=1).write(
             {"origin": "touched"}
         )

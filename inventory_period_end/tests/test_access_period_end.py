@@ -602,3 +602,14 @@ class TestAccessPeriodEnd(LedgerScenarioMixin, TransactionCase):
         )
         with self.assertRaises(UserError):
             many.action_close()
+
+    def test_context_key_is_refused_even_in_a_sudo_path(self):
+        """An internal ``sudo()`` that kept a caller's RPC context carries the
+        workflow key as a plain JSON value: refused, the marker is an object no
+        RPC can send."""
+        run = self._clean_run()
+        with self.assertRaises(AccessError):
+            run.sudo().with_context(inventory_period_end_workflow=True).write(
+                {"state": "corrected"}
+            )
+        self.assertEqual(run.state, "done")

@@ -5,24 +5,28 @@
 A model lists the fields that only its actions write (state, authorship,
 timestamps, counts, findings); its ``create`` and ``write`` refuse them unless
 the call comes through the trusted path: :func:`workflow` returns the records
-in a superuser environment carrying a context key.  The key alone is not
-enough (anyone can send a context over RPC): the environment must also be the
-superuser's, which no RPC call is.
+in a superuser environment carrying a context key whose value is a Python
+object of this module.  Neither can come from outside: a context sent over
+RPC holds only JSON values (so not that object), and no RPC call runs as the
+superuser; an internal ``sudo()`` that keeps a caller's context keeps a
+plain ``True`` at most, which is refused too.
 """
 
 from odoo.exceptions import AccessError
 
 WORKFLOW_KEY = "inventory_period_end_workflow"
+# The in-process marker: compared by identity, never equal to an RPC value.
+WORKFLOW = object()
 
 
 def workflow(records):
     """``records`` for a workflow write of their action (after its checks)."""
-    return records.sudo().with_context(**{WORKFLOW_KEY: True})
+    return records.sudo().with_context(**{WORKFLOW_KEY: WORKFLOW})
 
 
 def is_workflow(env):
     """Whether ``env`` is the trusted path of :func:`workflow`."""
-    return bool(env.su and env.context.get(WORKFLOW_KEY))
+    return bool(env.su and env.context.get(WORKFLOW_KEY) is WORKFLOW)
 
 
 def refuse_workflow_fields(records, names, protected):
