@@ -91,7 +91,8 @@ class TestProductUnitPrecision(TransactionCase):
         Snapshot = self.env["inventory.snapshot"]
         snapshot = Snapshot.browse(Snapshot.take_snapshot("Precision"))
         lines = snapshot.line_ids.filtered(lambda line: line.product_id == self.product)
-        self.assertEqual(lines.mapped("quantity"), [QTY])
+        self.assertEqual(lines.mapped("on_hand"), [QTY])
+        self.assertEqual(lines.mapped("available"), [QTY])
         export = snapshot.export_snapshot("csv")
         text = base64.b64decode(export["content"]).decode("utf-8-sig")
         rows = [
@@ -106,10 +107,12 @@ class TestProductUnitPrecision(TransactionCase):
             {
                 "name": "Precision sheet",
                 "category_ids": [Command.set(self.categ.ids)],
-                "date_from": today.replace(day=1),
-                "date_to": today,
+                # Ended periods only: Actual is known at their end.
+                "date_from": today - timedelta(days=40),
+                "date_to": today - timedelta(days=1),
             }
         )
+        sheet.column_ids.write({"visible": True})
         sheet.refresh()
         data = sheet.get_sheet_data()
         rows = [row for row in data["rows"] if row["product_id"] == self.product.id]
