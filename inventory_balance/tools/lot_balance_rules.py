@@ -1,0 +1,182 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Lot balances with units: how unit balances add up to lot lines and
+product summary rows (the WARES "Inventory Balances Posting").
+
+Pure Python, no Odoo import, tested by plain pytest.
+
+A **unit** is a package holding one product and lot; stock outside any
+package is **loose**.  The input is one row per balance of a product, lot,
+package and location at a moment (what the ledger engine returns, with the
+location's condition and usage and the reservation), as dicts:
+
+``product_id``, ``lot_id`` (False without lot), ``condition_id``,
+``condition_available`` (bool), ``package_id`` (False when loose),
+``package`` (its name), ``usage`` (``internal`` or ``transit``),
+``quantity``, ``reserved`` and ``standard_count`` (the count of a full unit
+of the product, False when the product has no packaging).
+
+Rules:
+
+- a lot line per product, lot, condition and kind (units / loose), only for
+  stock with a lot: products without lots appear in the summary only;
+- a summary row per product and condition, equal to the sum of the product's
+  lot lines when every balance of it has a lot;
+- ``units`` counts the packages; a unit is **odd** when the product has a
+  standard count and the unit's quantity differs from it (listed, with the
+  package's name and count); **partial** when it holds less than the
+  standard count;
+- ``in_transit`` is the quantity in transit locations, ``on_hand`` the
+  quantity in internal ones; ``available`` is on hand less reserved in a
+  condition that is available, zero in any other condition.
+"""
+
+# Quantities come rounded to six decimals from the engine.
+EPSILON = 1e-6
+
+NUMBERS = (
+    "units",
+    "quantity",
+    "on_hand",
+    "in_transit",
+    "reserved",
+    "available",
+    "odd_count",
+    "partial_count",
+)
+
+
+def is_odd(quantity, standard_count):
+    """Whether a unit holding ``quantity`` differs from the standard count
+    (never when the product has no standard count)."""
+    if not standard_count:
+        return False
+    return abs(quantity - standard_count) > EPSILON
+
+
+def is_partial(quantity, standard_count):
+    """Whether a unit holds less than the standard count."""
+    if not standard_count:
+        return False
+    return quantity < standard_count - EPSILON
+
+
+def unit_figures(row):
+    """The figures one balance row adds to its lines."""
+    quantity = row["quantity"]
+    transit = row["usage"] == "transit"
+    on_hand = 0.0 if transit else quantity
+    reserved = row.get("reserved") or 0.0
+    is_unit = bool(row["package_id"])
+    odd = is_unit and is_odd(quantity, row.get("standard_count"))
+    return {
+        "units": 1 if is_unit else 0,
+        "quantity": quantity,
+        "on_hand": on_hand,
+        "in_transit": quantity if transit else 0.0,
+        "reserved": reserved,
+        "available": on_hand - reserved if row["condition_available"] else 0.0,
+        "odd_count": 1 if odd else 0,
+        "partial_count": 1
+        if is_unit and is_partial(quantity, row.get("standard_count"))
+        else 0,
+    }, odd
+
+
+def _new_line(keys, standard_count):
+    return {**keys, **dict.fromkeys(NUMBERS, 0.0), "standard_count": standard_count}
+
+
+def _add(line, figures):
+    for name in NUMBERS:
+        line[name] += figures[name]
+
+
+def _finish(lines):
+    for line in lines:
+        for name in ("units", "odd_count", "partial_count"):
+            line[name] = int(line[name])
+        for name in ("quantity", "on_hand", "in_transit", "reserved", "available"):
+            line[name] = round(line[name], 6) + 0.0
+    return lines
+
+
+def group_lot_balances(rows):
+    """Lot lines and summary rows from balance rows (see the module's rules).
+
+    :return: dict with ``lots`` (per product, lot, condition and ``loose``:
+        the figures, ``standard_count`` and ``odd_units``, a list of
+        ``{"package_id", "package", "quantity"}``) and ``summary`` (per product
+        and condition: the figures, ``loose_quantity`` and ``lots``, the number
+        of distinct lots), both in the order the rows first name them
+    """
+    lots = {}
+    summary = {}
+    for row in rows:
+        figures, odd = unit_figures(row)
+        standard = row.get("standard_count") or False
+        product_key = (row["product_id"], row["condition_id"])
+        total = summary.get(product_key)
+        if total is None:
+            total = summary[product_key] = _new_line(
+                {"product_id": row["product_id"], "condition_id": row["condition_id"]},
+                standard,
+            )
+            total["loose_quantity"] = 0.0
+            total["lot_ids"] = set()
+        _add(total, figures)
+        if not row["package_id"]:
+            total["loose_quantity"] += row["quantity"]
+        if not row["lot_id"]:
+            continue
+        total["lot_ids"].add(row["lot_id"])
+        loose = not row["package_id"]
+        key = (row["product_id"], row["lot_id"], row["condition_id"], loose)
+        line = lots.get(key)
+        if line is None:
+            line = lots[key] = _new_line(
+                {
+                    "product_id": row["product_id"],
+                    "lot_id": row["lot_id"],
+                    "condition_id": row["condition_id"],
+                    "loose": loose,
+                },
+                standard,
+            )
+            line["odd_units"] = []
+        _add(line, figures)
+        if odd:
+            line["odd_units"].append(
+                {
+                    "package_id": row["package_id"],
+                    "package": row.get("package") or False,
+                    "quantity": row["quantity"],
+                }
+            )
+    for total in summary.values():
+        total["lots"] = len(total.pop("lot_ids"))
+        total["loose_quantity"] = round(total["loose_quantity"], 6) + 0.0
+    return {
+        "lots": _finish(list(lots.values())),
+        "summary": _finish(list(summary.values())),
+    }
+
+
+def sum_lot_lines(lines):
+    """The figures of ``lines`` added up, per product and condition (what a
+    summary row must equal when every balance of the product has a lot)."""
+    totals = {}
+    for line in lines:
+        key = (line["product_id"], line["condition_id"])
+        total = totals.setdefault(key, dict.fromkeys(NUMBERS, 0.0))
+        _add(total, line)
+    return {
+        key: {name: round(value, 6) + 0.0 for name, value in total.items()}
+        for key, total in totals.items()
+    }
+
+
+def lots_with_several_partial_units(lines):
+    """The lot lines breaking the rule "at most one unit of a lot is partial
+    at a time"."""
+    return [line for line in lines if line["partial_count"] > 1]
