@@ -25,6 +25,7 @@
         "views/inventory_balance_sheet_views.xml",
         "report/inventory_stock_balance_report_views.xml",
         "report/inventory_transaction_report_views.xml",
+        "report/inventory_lot_balance_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [
