@@ -64,7 +64,7 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
     def _assert_snapshot_as_ordinary(self, snapshot, moment):
         """The snapshot is intact and equals one taken the ordinary way at
         ``moment`` (lines, totals, checksum)."""
-        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): True})
         Snapshot = self.env["inventory.snapshot"]
         ordinary = Snapshot.browse(
             Snapshot.take_snapshot(

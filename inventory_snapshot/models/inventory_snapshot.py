@@ -867,11 +867,12 @@ class InventorySnapshot(models.Model):
         """Verify the checksums and seals (RPC); what broke is in each
         snapshot's ``verify_message``.
 
-        :return: ``{id: True when intact}``
+        :return: ``{"<id>": True when intact}``: the ids as strings, since
+            XML-RPC takes only string keys (``{"41": True, "57": False}``)
         :raise AccessError: without read access to every snapshot
         """
         self.action_verify()
-        return {snapshot.id: snapshot.verify_state == "ok" for snapshot in self}
+        return {str(snapshot.id): snapshot.verify_state == "ok" for snapshot in self}
 
     # ------------------------------------------------------------- changes
     @api.model_create_multi

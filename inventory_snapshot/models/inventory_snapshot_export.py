@@ -125,6 +125,85 @@ class InventorySnapshotExport(models.AbstractModel):
         )
 
     @api.model
+    def _product_name_sql(self, product="pp", template="pt"):
+        """The variant's name as Odoo shows it, without the internal reference
+        (a column of its own): the template's name, then the values of its
+        variant attributes in brackets, e.g. *Storage Box (Blue, Large)*.
+
+        As ``product.product``'s display name: the values of attributes that
+        create variants, leaving out those of a line with a single value
+        (counting archived values only when one of the variant's is archived),
+        in the order of the attribute lines."""
+        product, template = SQL.identifier(product), SQL.identifier(template)
+        value = self._label_sql(SQL("pav.name"))
+        return SQL(
+            """
+            CONCAT(%(template_name)s, (
+                SELECT ' (' || string_agg(%(value)s, ', ' ORDER BY ptal.sequence,
+                       pa.sequence, pa.id, ptal.id, pav.sequence, pav.id, ptav.id)
+                       || ')'
+                  FROM product_variant_combination pvc
+                  JOIN product_template_attribute_value ptav
+                    ON ptav.id = pvc.product_template_attribute_value_id
+                  JOIN product_template_attribute_line ptal
+                    ON ptal.id = ptav.attribute_line_id
+                  JOIN product_attribute pa ON pa.id = ptav.attribute_id
+                  JOIN product_attribute_value pav
+                    ON pav.id = ptav.product_attribute_value_id
+                 WHERE pvc.product_product_id = %(product)s.id
+                   AND pa.create_variant <> 'no_variant'
+                   AND (SELECT COUNT(*)
+                          FROM product_template_attribute_value other
+                         WHERE other.attribute_line_id = ptav.attribute_line_id
+                           AND (other.ptav_active OR EXISTS (
+                                SELECT 1
+                                  FROM product_variant_combination own
+                                  JOIN product_template_attribute_value own_v
+                                    ON own_v.id
+                                       = own.product_template_attribute_value_id
+                                 WHERE own.product_product_id = %(product)s.id
+                                   AND NOT own_v.ptav_active))) > 1
+            ))
+            """,
+            template_name=self._label_sql(SQL("%s.name", template)),
+            value=value,
+            product=product,
+        )
+
+    @api.model
+    def _product_names_sql(self, product_ids):
+        """Rows ``(id, name)``: the variant name (``_product_name_sql``) of each
+        product of ``product_ids`` (ids, or an SQL query of ids)."""
+        return SQL(
+            """
+            SELECT pp.id, %(name)s AS name
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.id IN %(ids)s
+            """,
+            name=self._product_name_sql(),
+            ids=SQL("(%s)", product_ids)
+            if isinstance(product_ids, SQL)
+            else tuple(product_ids),
+        )
+
+    @api.model
+    def _name_variants(self, rows, names, id_index=0, name_index=1):
+        """``rows`` (tuples) with the variant name of the product whose id is
+        at ``id_index`` at ``name_index``; ``names`` caches them between
+        batches (a product is named once per export)."""
+        missing = {row[id_index] for row in rows if row[id_index]} - names.keys()
+        if missing:
+            self.env.cr.execute(self._product_names_sql(missing))
+            names.update(self.env.cr.fetchall())
+        return [
+            (*row[:name_index], names[row[id_index]], *row[name_index + 1 :])
+            if row[id_index]
+            else row
+            for row in rows
+        ]
+
+    @api.model
     def _filename(self, record, file_format):
         if record._name == "inventory.snapshot":
             slug = re.sub(r"[^A-Za-z0-9]+", "-", record.name or "").strip("-")[:40]
@@ -204,6 +283,7 @@ class InventorySnapshotExport(models.AbstractModel):
         snapshot.ensure_one()
         cr = self.env.cr
         after = (0, 0, -1)
+        names = {}
         while True:
             cr.execute(
                 SQL(
@@ -239,7 +319,7 @@ class InventorySnapshotExport(models.AbstractModel):
             rows = cr.fetchall()
             if not rows:
                 return
-            yield [row[:-1] for row in rows]
+            yield [row[:-1] for row in self._name_variants(rows, names)]
             if len(rows) < batch_size:
                 return
             last = rows[-1]
@@ -300,10 +380,19 @@ class InventorySnapshotExport(models.AbstractModel):
                    l.uom_id, %(uom)s AS uom,
                    l.on_hand, l.reserved, l.available, l.in_transit, l.value
               FROM %(lines)s
+              LEFT JOIN (%(names)s) pn ON pn.id = l.product_id
              WHERE l.snapshot_id = %(snapshot)s
              ORDER BY l.product_id, l.location_id, COALESCE(l.lot_id, 0)
             """,
-            product=self._label_sql(SQL("pt.name")),
+            product=SQL("pn.name"),
+            # each product named once, not once per line
+            names=self._product_names_sql(
+                SQL(
+                    "SELECT DISTINCT product_id FROM inventory_snapshot_line "
+                    "WHERE snapshot_id = %s",
+                    snapshot.id,
+                )
+            ),
             condition=self._label_sql(SQL("cond.name")),
             uom=self._label_sql(SQL("uom.name")),
             lines=self._snapshot_lines_sql(),
@@ -371,6 +460,7 @@ class InventorySnapshotExport(models.AbstractModel):
         self.env.flush_all()
         cr = self.env.cr
         after = 0
+        names = {}
         while True:
             cr.execute(
                 SQL(
@@ -400,6 +490,7 @@ class InventorySnapshotExport(models.AbstractModel):
             rows = cr.fetchall()
             if not rows:
                 return
+            rows = self._name_variants(rows, names, id_index=1, name_index=2)
             yield rows
             if len(rows) < batch_size:
                 return

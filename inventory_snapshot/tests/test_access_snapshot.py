@@ -178,7 +178,7 @@ class TestSnapshotAccess(TransactionCase):
         self.assertFalse(taken.previous_snapshot_id)
         self.assertEqual(taken.verify_state, "unverified")
         self.assertNotEqual(taken.seal, "forged")
-        self.assertEqual(taken.verify(), {taken.id: True})
+        self.assertEqual(taken.verify(), {str(taken.id): True})
 
     # ---------------------------------------------- fields set by actions
     def test_create_is_refused_to_everyone(self):
@@ -252,7 +252,7 @@ class TestSnapshotAccess(TransactionCase):
         self.assertEqual(snapshot.read(list(values))[0], before)
         # the name and description stay the users'
         snapshot.with_user(self.creator).write({"name": "Renamed", "description": "x"})
-        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): True})
 
     def test_every_stored_field_is_guarded(self):
         mail_fields = set(self.env["mail.thread"]._fields)
@@ -368,7 +368,7 @@ class TestSnapshotAccess(TransactionCase):
                     with self.assertRaises(AccessError):
                         mine.action_open_lines()
                 else:
-                    self.assertEqual(mine.verify(), {self.snap_a.id: True})
+                    self.assertEqual(mine.verify(), {str(self.snap_a.id): True})
                     self.assertEqual(
                         mine.action_open_lines()["res_model"],
                         "inventory.snapshot.line",
@@ -517,9 +517,9 @@ class TestSnapshotAccess(TransactionCase):
             with self.subTest(field=field):
                 snapshot = self.Snapshot._take(f"Forge {field}", company=self.company_a)
                 self.assertEqual(snapshot.seal_version, 2)
-                self.assertEqual(snapshot.verify(), {snapshot.id: True})
+                self.assertEqual(snapshot.verify(), {str(snapshot.id): True})
                 self._forge(snapshot, field)
-                self.assertEqual(snapshot.verify(), {snapshot.id: False})
+                self.assertEqual(snapshot.verify(), {str(snapshot.id): False})
                 self.assertEqual(snapshot.verify_state, "tampered")
                 self.assertIn(f"field {field}", snapshot.verify_message)
                 self.assertIn(snapshot.name, snapshot.verify_message)
@@ -562,12 +562,12 @@ class TestSnapshotAccess(TransactionCase):
             seal_of(encoded),
             first.id,
         )
-        self.assertEqual(first.verify(), {first.id: True})
-        self.assertEqual(second.verify(), {second.id: False})
+        self.assertEqual(first.verify(), {str(first.id): True})
+        self.assertEqual(second.verify(), {str(second.id): False})
         self.assertIn("replaced or resealed", second.verify_message)
         self.assertIn(first.name, second.verify_message)
         # the third one names the broken link too (its chain goes back)
-        self.assertEqual(third.verify(), {third.id: False})
+        self.assertEqual(third.verify(), {str(third.id): False})
         self.assertIn(f"broken at {second.name}", third.verify_message)
 
     def test_deleting_a_closing_snapshot_breaks_the_chain(self):
@@ -577,10 +577,10 @@ class TestSnapshotAccess(TransactionCase):
             for n, checkpoint in enumerate(checkpoints, start=1)
         )
         self.Snapshot._cron_write_pending_lines()
-        self.assertEqual(third.verify(), {third.id: True})
+        self.assertEqual(third.verify(), {str(third.id): True})
         second_id = second.id
         self._sql("DELETE FROM inventory_snapshot WHERE id = %s", second_id)
-        self.assertEqual(third.verify(), {third.id: False})
+        self.assertEqual(third.verify(), {str(third.id): False})
         self.assertIn(
             f"previous closing snapshot (id {second_id}) was deleted",
             third.verify_message,
@@ -598,14 +598,14 @@ class TestSnapshotAccess(TransactionCase):
             "sealed_header = NULL WHERE id = %s",
             snapshot.id,
         )
-        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): True})
         self.assertIn("not sealed", snapshot.verify_message)
         self._sql(
             "UPDATE inventory_snapshot_line SET on_hand = on_hand + 1 "
             "WHERE snapshot_id = %s",
             snapshot.id,
         )
-        self.assertEqual(snapshot.verify(), {snapshot.id: False})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): False})
         self.assertIn("lines no longer match", snapshot.verify_message)
 
 

@@ -166,7 +166,7 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
         ordinary = self._take(moment=at)
         reads = {
             "open the lines": lambda s: s.action_open_lines(),
-            "verify": lambda s: self.assertEqual(s.verify(), {s.id: True}),
+            "verify": lambda s: self.assertEqual(s.verify(), {str(s.id): True}),
             "export": lambda s: s.with_user(self.reader).export_snapshot("json"),
             "compare": lambda s: self.Snapshot.with_user(self.reader).compare_snapshots(
                 [s.id, ordinary.id]
@@ -195,7 +195,7 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
         )
         self.assertFalse(taken.lines_checkpoint_id)
         self.assertTrue(taken.line_count)
-        self.assertEqual(taken.verify(), {taken.id: True})
+        self.assertEqual(taken.verify(), {str(taken.id): True})
         # Only a snapshot of the checkpoint's company and moment, of the whole
         # company, takes its lines from it.
         for scope in (
@@ -219,14 +219,14 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
             for line in snapshot.line_ids
         ]
         self.assertEqual(snapshot.checksum, snapshot_checksum(lines))
-        self.assertEqual(snapshot.verify(), {snapshot.id: True})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): True})
         self.assertEqual(snapshot.verify_state, "ok")
         self.env.cr.execute(
             "UPDATE inventory_snapshot_line SET on_hand = on_hand + 1 WHERE id = %s",
             [snapshot.line_ids[0].id],
         )
         snapshot.line_ids.invalidate_recordset()
-        self.assertEqual(snapshot.verify(), {snapshot.id: False})
+        self.assertEqual(snapshot.verify(), {str(snapshot.id): False})
         self.assertEqual(snapshot.verify_state, "tampered")
 
     def test_immutable(self):

@@ -325,7 +325,8 @@ class InventorySnapshotCompare(models.TransientModel):
             filters.append(SQL("%s > 0", max_change))
         if threshold:
             filters.append(SQL("%s >= %s::float8", max_change, threshold))
-        product_name = self.env["inventory.snapshot.export"]._label_sql(SQL("pt.name"))
+        # The variant's name, computed once per product (not per row).
+        product_name = SQL("pn.name")
         order = SQL(
             "%s, loc.complete_name, lot.name, c.product_id, c.location_id, c.lot_id",
             product_name,
@@ -348,8 +349,12 @@ class InventorySnapshotCompare(models.TransientModel):
                        END AS status
                   FROM grouped g
                  WHERE %(filters)s
-            )
+            ),
+            names AS (%(names)s)
             """,
+            names=self.env["inventory.snapshot.export"]._product_names_sql(
+                SQL("SELECT DISTINCT product_id FROM compared")
+            ),
             sources=SQL(" UNION ALL ").join(sources),
             sums=sums,
             first=first,
@@ -393,6 +398,7 @@ class InventorySnapshotCompare(models.TransientModel):
               %(page_join)s
               LEFT JOIN product_product pp ON pp.id = c.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN names pn ON pn.id = c.product_id
               LEFT JOIN uom_uom uom ON uom.id = pt.uom_id
               LEFT JOIN stock_location loc ON loc.id = c.location_id
               LEFT JOIN stock_lot lot ON lot.id = c.lot_id
@@ -425,8 +431,7 @@ class InventorySnapshotCompare(models.TransientModel):
                 page_keys AS (
                     SELECT c.product_id, c.location_id, c.lot_id
                       FROM compared c
-                      LEFT JOIN product_product pp ON pp.id = c.product_id
-                      LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      LEFT JOIN names pn ON pn.id = c.product_id
                       LEFT JOIN stock_location loc ON loc.id = c.location_id
                       LEFT JOIN stock_lot lot ON lot.id = c.lot_id
                      ORDER BY %(order)s
@@ -637,9 +642,15 @@ class InventorySnapshotCompare(models.TransientModel):
         return count
 
     def action_compare(self):
-        """Compare and show the rows."""
+        """Compare and show the rows: the changed ones first (filter *Any
+        change*, when some row changed; removable in the search bar)."""
         self.ensure_one()
         self._fill_lines()
+        context = {"compare_wizard_id": self.id}
+        if self.env["inventory.snapshot.compare.line"].search_count(
+            [("wizard_id", "=", self.id), ("max_change", ">", 0)], limit=1
+        ):
+            context["search_default_any_change"] = 1
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Comparison: %(columns)s", columns=self.column_names),
@@ -657,7 +668,7 @@ class InventorySnapshotCompare(models.TransientModel):
                 "inventory_snapshot.inventory_snapshot_compare_line_view_search"
             ).id,
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"compare_wizard_id": self.id},
+            "context": context,
             "target": "current",
         }
 
