@@ -31,6 +31,7 @@
     "demo": [
         "demo/inventory_balance_demo.xml",
         "demo/stock_history_demo.xml",
+        "demo/lot_balance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
