@@ -36,9 +36,7 @@ class InventoryStockBalanceReport(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    quantity = fields.Float(
-        string="Balance", digits="Product Unit", readonly=True
-    )
+    quantity = fields.Float(string="Balance", digits="Product Unit", readonly=True)
     on_hand = fields.Float(digits="Product Unit", readonly=True)
     reserved = fields.Float(
         digits="Product Unit",
