@@ -363,6 +363,22 @@ class TestLotBalances(LotBalanceScenarioMixin, TransactionCase):
             set(self.uab_lots[:3].ids),
         )
 
+    def test_same_from_a_checkpoint(self):
+        """From a checkpoint between the damage and the transit, before and
+        after a moment, the lot balances equal the ones from the whole
+        ledger."""
+        moments = [
+            fields.Datetime.to_string(self._days_ago(days)) for days in (25, 15, 5)
+        ]
+        expected = [self._lot_balances(at) for at in moments]
+        self.env["inventory.ledger.checkpoint"].build_checkpoint(
+            self._days_ago(15), self.company.id
+        )
+        self.assertTrue(
+            self.Ledger._from_checkpoint(self._days_ago(5), [self.company.id])
+        )
+        self.assertEqual([self._lot_balances(at) for at in moments], expected)
+
     def test_filters(self):
         result = self._lot_balances(
             product_ids=self.uab.ids, condition_ids=self.damaged.ids
