@@ -44,7 +44,7 @@ class InventoryLotBalanceReport(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Lot/Serial", readonly=True)
     condition_id = fields.Many2one("inventory.condition", readonly=True)
     package_id = fields.Many2one(
-        "stock.package", string="Package", readonly=True, help="Empty: loose stock."
+        "stock.package", readonly=True, help="Empty: loose stock."
     )
     location_id = fields.Many2one("stock.location", readonly=True)
     location_usage = fields.Selection(
@@ -61,13 +61,12 @@ class InventoryLotBalanceReport(models.Model):
     units = fields.Integer(readonly=True, help="Packages holding the product and lot.")
     quantity = fields.Float(digits="Product Unit", readonly=True)
     standard_count = fields.Float(
-        string="Standard Count",
         digits="Product Unit",
         readonly=True,
         aggregator="max",
         help="Count of a full unit, from the product's largest packaging.",
     )
-    odd_units = fields.Integer(string="Odd Units", readonly=True)
+    odd_units = fields.Integer(readonly=True)
     on_hand = fields.Float(digits="Product Unit", readonly=True)
     in_transit = fields.Float(digits="Product Unit", readonly=True)
     reserved = fields.Float(
