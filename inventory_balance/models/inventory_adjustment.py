@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools.record_ids import check_ids_exist
+
 # The context key of the workflow actions: honoured only together with the
 # superuser mode they enter after their own checks (a key sent over RPC alone
 # does nothing).
@@ -567,7 +569,11 @@ class InventoryAdjustment(models.Model):
         :param date: ``YYYY-MM-DD`` (default today)
         :param location_id, categ_ids, product_filter: filters for loading
         :return: id of the draft
+        :raise UserError: an unknown reason, or an id (product, location,
+            lot, category) that does not exist, named in the message
         """
+        check_ids_exist(self.env, "location_id", location_id)
+        check_ids_exist(self.env, "categ_ids", categ_ids)
         reason = self.env["inventory.adjustment.reason"].search(
             [("code", "=", reason_code)], limit=1
         )
@@ -577,6 +583,8 @@ class InventoryAdjustment(models.Model):
         for values in lines or []:
             if not isinstance(values, dict) or "product_id" not in values:
                 raise UserError(self.env._("Each line needs at least a product_id."))
+            for key in ("product_id", "location_id", "lot_id"):
+                check_ids_exist(self.env, key, values.get(key))
             line = {
                 "product_id": values["product_id"],
                 "location_id": values.get("location_id")

@@ -17,6 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.record_ids import check_ids_exist
 from ..tools.sheet_columns import (
     COLUMNS,
     DEFAULT_FORMULA,
@@ -657,6 +658,7 @@ class InventoryBalanceSheet(models.Model):
                 )
         if not 0 <= period < len(self._periods()):
             raise UserError(self.env._("The sheet has no period %(p)s.", p=period))
+        check_ids_exist(self.env, "product_id", product_id)
         if not (
             self.env["product.product"]
             .with_context(active_test=True)
@@ -826,6 +828,7 @@ class InventoryBalanceSheet(models.Model):
         self.ensure_one()
         self.check_access("read")
         offset, limit = self.env["inventory.ledger"]._parse_page(offset, limit)
+        check_ids_exist(self.env, "category_id", category_id)
         groups = self._products_by_group()
         if category_id:
             groups = [g for g in groups if g[0].id == category_id]

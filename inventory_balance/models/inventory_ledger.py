@@ -23,6 +23,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.flow_rules import FLOW_RULES
+from ..tools.record_ids import ID_MODELS, as_id_list, check_ids_exist
 
 KEY_COLUMNS = {
     "product": "product_id",
@@ -98,13 +99,13 @@ class InventoryLedger(models.AbstractModel):
 
     @api.model
     def _parse_ids(self, ids, name):
+        """``ids`` as a list (None for none); ids of a known argument name
+        (``tools.record_ids.ID_MODELS``) must exist (a clear UserError)."""
         if not ids:
             return None
-        if isinstance(ids, int):
-            ids = [ids]
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise UserError(self.env._("%(name)s must be a list of ids.", name=name))
-        return list(ids)
+        if name in ID_MODELS:
+            return check_ids_exist(self.env, name, ids).ids
+        return as_id_list(ids, name, self.env)
 
     @api.model
     def _limit_param(self, name, default):

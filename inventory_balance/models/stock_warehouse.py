@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from ..tools.record_ids import check_ids_exist
+
 # The conditions every facility gets an inventory location for, in this order.
 INVENTORY_LOCATION_CONDITIONS = (
     "inventory_balance.inventory_condition_damaged",
@@ -43,7 +45,8 @@ class StockWarehouse(models.Model):
         """
         Warehouse = self
         if company_ids:
-            Warehouse = self.with_context(allowed_company_ids=list(company_ids))
+            company_ids = check_ids_exist(self.env, "company_ids", company_ids).ids
+            Warehouse = self.with_context(allowed_company_ids=company_ids)
         companies = Warehouse.env.companies
         warehouses = Warehouse.search([("company_id", "in", companies.ids)])
         conditions = Warehouse._inventory_location_conditions()

@@ -15,3 +15,4 @@ from . import test_stock_keeping
 from . import test_i18n
 from . import test_lot_balances
 from . import test_lot_balances_rpc
+from . import test_missing_ids

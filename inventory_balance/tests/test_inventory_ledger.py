@@ -272,8 +272,11 @@ class TestInventoryLedger(LedgerScenarioMixin, TransactionCase):
             self.Ledger.balances_at(group_by=["colour"])
         with self.assertRaises(UserError):
             self.Ledger.balances_at(method="magic")
-        self.assertEqual(self.Ledger.balances_at(product_ids=[999999999]), [])
-        self.assertEqual(self.Ledger.balances_at(company_ids=[999999999]), [])
+        # ids that do not exist: named, never an empty answer
+        with self.assertRaisesRegex(UserError, "product_ids: .* id 999999999 exists"):
+            self.Ledger.balances_at(product_ids=[999999999])
+        with self.assertRaisesRegex(UserError, "company_ids: .* id 999999999 exists"):
+            self.Ledger.balances_at(company_ids=[999999999])
         with self.assertRaises(UserError):
             self.Ledger.movements(self._days_ago(1), self._days_ago(5))
 

@@ -7,6 +7,8 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.inventory_balance.tools.record_ids import check_ids_exist
+
 from ..tools.period_rules import (
     checkpoints_to_prune,
     missing_periods,
@@ -300,9 +302,10 @@ class InventoryPeriod(models.Model):
         (default today), of the company's period length (monthly by default).
 
         :return: ids of the created periods
+        :raise UserError: a company id that does not exist, named
         """
         company = (
-            self.env["res.company"].browse(company_id)
+            check_ids_exist(self.env, "company_id", company_id)
             if company_id
             else self.env.company
         )
@@ -638,8 +641,6 @@ class InventoryPeriod(models.Model):
     @api.model
     def close_period(self, period_id):
         """Close one period by id (RPC); returns the period's checkpoint id."""
-        period = self.browse(period_id).exists()
-        if not period:
-            raise UserError(self.env._("No inventory period %(id)s.", id=period_id))
+        period = check_ids_exist(self.env, "period_id", period_id)
         period.action_close()
         return period.checkpoint_id.id

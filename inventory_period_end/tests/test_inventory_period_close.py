@@ -347,6 +347,15 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             self.first.unlink()
 
+    def test_ids_that_do_not_exist(self):
+        Period = self.env["inventory.period"]
+        with self.assertRaisesRegex(UserError, "^company_id: no company with id 987"):
+            Period.generate_periods(company_id=987654321)
+        with self.assertRaisesRegex(UserError, "^period_id: no .* with id 987654321"):
+            Period.close_period(987654321)
+        with self.assertRaisesRegex(UserError, "^product_ids: no .* id 987654321"):
+            self.env["inventory.ageing"].ageing_at(product_ids=[987654321])
+
     def test_reopen_is_logged_and_moves_the_lock_date_back(self):
         self._close(self.first | self.second)
         self.assertEqual(self.company.stock_lock_date, self.second.date_to)

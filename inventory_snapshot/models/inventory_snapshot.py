@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, clean_context
 
+from odoo.addons.inventory_balance.tools.record_ids import check_ids_exist
+
 _logger = logging.getLogger(__name__)
 
 # Fields that only the actions of the snapshot write (taking, sealing,
@@ -537,7 +539,16 @@ class InventorySnapshot(models.Model):
         :return: id of the new snapshot
         :raise AccessError: without the snapshot Create group, or for a
             company not among the user's
+        :raise UserError: an id (company, warehouse, location, category)
+            that does not exist, named in the message
         """
+        for argument, ids in (
+            ("company_id", company_id),
+            ("warehouse_ids", warehouse_ids),
+            ("location_ids", location_ids),
+            ("categ_ids", categ_ids),
+        ):
+            check_ids_exist(self.env, argument, ids)
         if not self.env.su and (trigger != "manual" or trigger_ref):
             raise UserError(
                 self.env._(

@@ -9,6 +9,7 @@ Odoo does."""
 import base64
 import xmlrpc.client
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -129,6 +130,17 @@ class TestInventorySnapshotRpcHttp(HttpCase):
         )
         content = base64.b64decode(exported["content"]).decode()
         self.assertIn("Storage Box (Blue)", content)
+
+    def test_ids_that_do_not_exist(self):
+        Snapshot = self.env["inventory.snapshot"]
+        for argument in ("company_id", "warehouse_ids", "location_ids", "categ_ids"):
+            with self.assertRaisesRegex(
+                UserError, f"^{argument}: no .* with id 987654321 exists"
+            ):
+                Snapshot.take_snapshot("Missing", **{argument: 987654321})
+        with self.assertRaisesRegex(UserError, "^snapshot_ids: no .* 987654321"):
+            Snapshot.compare_snapshots([987654321], include_now=True)
+        self.assertFalse(Snapshot.search([("name", "=", "Missing")]))
 
     def test_comparison_opens_on_changes(self):
         Snapshot = self.env["inventory.snapshot"]
