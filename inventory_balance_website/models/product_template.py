@@ -41,6 +41,10 @@ class ProductTemplate(models.Model):
             return res
         res["show_availability"] = False
         res["inventory_stock_display"] = "label"
+        # The cart's limit (a setting, not a stock figure): the most the
+        # quantity input offers.
+        if not product_or_template.allow_out_of_stock_order:
+            res["inventory_cart_max_qty"] = website._inventory_cart_cap()
         if product_or_template.is_product_variant:
             product = product_or_template
             cart_qty = 0.0

@@ -12,3 +12,6 @@ class ResConfigSettings(models.TransientModel):
     website_inventory_low_stock_threshold = fields.Integer(
         related="website_id.inventory_low_stock_threshold", readonly=False
     )
+    website_inventory_cart_max_qty = fields.Integer(
+        related="website_id.inventory_cart_max_qty", readonly=False
+    )

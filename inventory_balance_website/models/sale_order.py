@@ -15,7 +15,13 @@ class SaleOrder(models.Model):
         does not fit leaves the line as it was (nothing is added) instead of
         being cut down to the available quantity, and the message holds no
         number. Only when the stock fell below what the cart already holds is
-        the line cut down (or removed), as Odoo does, so nothing is oversold."""
+        the line cut down (or removed), as Odoo does, so nothing is oversold.
+
+        A cart holds at most the website's cart limit of a product
+        (``website._inventory_cart_cap``): asking for more is refused first,
+        with the same message whatever the stock, so that asking the cart
+        quantity after quantity (a binary search) teaches nothing beyond "at
+        least the limit"."""
         self.ensure_one()
         product = self.env["product.product"].browse(product_id)
         if not (
@@ -37,6 +43,18 @@ class SaleOrder(models.Model):
             rounding_method="DOWN",
         )
         old_qty = order_line.product_uom_qty if order_line else 0
+        cap = product_uom._compute_quantity(
+            self.website_id._inventory_cart_cap(), uom, round=False
+        )
+        if new_qty > old_qty and cart_qty - old_qty + new_qty > cap:
+            # Above the limit: refused before the stock is even looked at.
+            return old_qty, self.env._(
+                "A cart holds at most %(limit)s %(uom)s of %(product)s on this "
+                "shop: your cart was not changed.",
+                limit=self.website_id._inventory_cart_cap(),
+                uom=product_uom.name,
+                product=product.display_name,
+            )
         if cart_qty - old_qty + new_qty <= available_qty:
             return super()._verify_updated_quantity(
                 order_line, product_id, new_qty, uom_id, **kwargs

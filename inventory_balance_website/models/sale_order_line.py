@@ -21,10 +21,15 @@ class SaleOrderLine(models.Model):
         return warning
 
     def _inventory_cart_max_qty(self):
-        """``data-max`` of the cart's quantity input: none in hidden mode (the
-        cart refuses what is not available), Odoo's figure otherwise."""
+        """``data-max`` of the cart's quantity input: in hidden mode the
+        website's cart limit (not a stock figure; the cart refuses what is
+        not available), Odoo's figure otherwise."""
         self.ensure_one()
         website = self.order_id.website_id
         if website and website._inventory_stock_hidden():
-            return None
+            if not self.product_id.is_storable or (
+                self.product_id.allow_out_of_stock_order
+            ):
+                return None
+            return website._inventory_cart_cap()
         return self._get_max_line_qty()

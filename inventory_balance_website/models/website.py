@@ -27,10 +27,37 @@ class Website(models.Model):
         "replaces the threshold of every stock-kept product on this website.",
     )
 
+    inventory_cart_max_qty = fields.Integer(
+        string="Cart Limit per Product",
+        default=0,
+        help="In stock / Low in stock mode: the most a cart may hold of one "
+        "product, whatever the stock, so that a cart cannot be used to learn "
+        "the available quantity (asking for more is refused with the same "
+        "message at any stock). 0: ten times the low-stock threshold.",
+    )
+
     _inventory_low_stock_threshold_positive = models.Constraint(
         "CHECK(inventory_low_stock_threshold >= 0)",
         "The low-stock threshold cannot be negative.",
     )
+
+    _inventory_cart_max_qty_positive = models.Constraint(
+        "CHECK(inventory_cart_max_qty >= 0)",
+        "The cart limit per product cannot be negative.",
+    )
+
+    @api.constrains("inventory_cart_max_qty")
+    def _check_inventory_cart_max_qty(self):
+        for website in self:
+            if website.inventory_cart_max_qty < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The cart limit per product of the website %(website)s "
+                        "cannot be negative (%(limit)s).",
+                        website=website.name,
+                        limit=website.inventory_cart_max_qty,
+                    )
+                )
 
     @api.constrains("inventory_low_stock_threshold")
     def _check_inventory_low_stock_threshold(self):
@@ -61,12 +88,30 @@ class Website(models.Model):
             rounding_method="DOWN",
         )
 
+    def _inventory_cart_cap(self):
+        """The most a cart may hold of one product in hidden mode (in the
+        product's unit): the website's limit, or ten times the low-stock
+        threshold (at least 1)."""
+        self.ensure_one()
+        return self.inventory_cart_max_qty or max(
+            10 * self.inventory_low_stock_threshold, 1
+        )
+
     def _inventory_stock_state(self, product, cart_qty=0.0):
         """``'in'``, ``'low'`` or ``'out'``: the stock state of ``product`` (a
         stock-kept variant) on this website, once ``cart_qty`` (in the product's
-        unit) is taken out of what is available."""
+        unit) is taken out of what is available.
+
+        In hidden mode, a product with at least the cart limit available is
+        *In stock* whatever the cart holds (a cart never holds more than the
+        limit): the label then tells the same at any stock above the limit, so
+        that filling a cart and watching the label teaches nothing more than
+        "at least the limit"."""
         self.ensure_one()
-        available = self._inventory_available_qty(product) - cart_qty
+        available = self._inventory_available_qty(product)
+        if self._inventory_stock_hidden() and available >= self._inventory_cart_cap():
+            return "in"
+        available -= cart_qty
         if available <= 0:
             return "out"
         if available <= self.inventory_low_stock_threshold:

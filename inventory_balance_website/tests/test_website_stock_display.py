@@ -11,7 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import THRESHOLD, WebsiteStockCase
+from .common import CART_LIMIT, THRESHOLD, WebsiteStockCase
 
 STOCK_KEYS = {"free_qty", "cart_qty", "available_threshold", "max_combo_quantity"}
 
@@ -90,6 +90,27 @@ class TestWebsiteStockDisplay(WebsiteStockCase):
         settings.execute()
         self.assertEqual(self.website.inventory_stock_display, "exact")
         self.assertEqual(self.website.inventory_low_stock_threshold, 12)
+        settings = self.env["res.config.settings"].create(
+            {"website_id": self.website.id, "website_inventory_cart_max_qty": 30}
+        )
+        settings.execute()
+        self.assertEqual(self.website.inventory_cart_max_qty, 30)
+        with self.assertRaises(ValidationError):
+            self.website.inventory_cart_max_qty = -1
+
+    def test_one_setting_on_the_settings_page(self):
+        """Odoo's Show Available Quantity gives way to Stock Display, which
+        says it takes it over; the cart limit sits beside it."""
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        tree = html.fromstring(arch)
+        (show,) = tree.xpath("//field[@name='default_show_availability']/..")
+        self.assertEqual(show.get("invisible"), "1")
+        self.assertTrue(tree.xpath("//*[@id='inventory_stock_display_pointer']"))
+        (ours,) = tree.xpath("//setting[@id='inventory_stock_display_setting']")
+        self.assertIn("Show Available Quantity", ours.get("help"))
+        self.assertTrue(ours.xpath(".//field[@name='website_inventory_cart_max_qty']"))
 
     # XML-RPC is deprecated in 19 and warns at each call.
     @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
@@ -273,7 +294,7 @@ class TestWebsiteStockDisplay(WebsiteStockCase):
         self.assertEqual(result["quantity"], 2)
         self.assertIn("not available", result["warning"])
         self.assertNotRegex(result["warning"], r"\d")
-        # The cart page: labels, no maximum, no figure.
+        # The cart page: labels, the cart limit as maximum, no figure.
         page = self._page("/shop/cart")
         tree = html.fromstring(page)
         self.assertTrue(
@@ -281,8 +302,9 @@ class TestWebsiteStockDisplay(WebsiteStockCase):
                 "//*[@id='cart_products']//*[contains(@class, 'o_inventory_stock_low')]"
             )
         )
-        self.assertFalse(
-            tree.xpath("//input[contains(@class, 'js_quantity')][@data-max]")
+        self.assertEqual(
+            set(tree.xpath("//input[contains(@class, 'js_quantity')]/@data-max")),
+            {str(CART_LIMIT)},
         )
         self.assertNoFigure(page, THRESHOLD, THRESHOLD - 2)
 

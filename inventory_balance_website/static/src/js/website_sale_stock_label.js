@@ -27,7 +27,12 @@ patch(WebsiteSale.prototype, {
         }
         const addQtyInput = parent.querySelector('input[name="add_qty"]');
         if (addQtyInput) {
-            delete addQtyInput.dataset.max;
+            // The cart's limit, a setting of the website (never the stock).
+            if (combination.inventory_cart_max_qty) {
+                addQtyInput.dataset.max = combination.inventory_cart_max_qty;
+            } else {
+                delete addQtyInput.dataset.max;
+            }
         }
         const ctaWrapper = parent.querySelector("#o_wsale_cta_wrapper");
         if (ctaWrapper) {
@@ -41,17 +46,24 @@ patch(WebsiteSale.prototype, {
                 ctaWrapper.classList.add("out_of_stock");
             }
         }
-        document
-            .querySelector(".oe_website_sale")
-            .querySelectorAll(".availability_message_" + combination.product_template)
-            .forEach((el) => el.remove());
+        // One label: the one rendered by the server (or for the previous
+        // variant) goes before the new one is added.
+        const messagesEl = this.el.querySelector("div.availability_messages");
+        const previous = new Set([
+            ...document.querySelectorAll(
+                ".availability_message_" + combination.product_template
+            ),
+            ...messagesEl.querySelectorAll(
+                "#inventory_stock_availability, #stock_wishlist_message"
+            ),
+        ]);
+        previous.forEach((el) => el.remove());
         if (combination.out_of_stock_message) {
             combination.out_of_stock_message = markup(combination.out_of_stock_message);
             const outOfStockMessage = document.createElement("div");
             setElementContent(outOfStockMessage, combination.out_of_stock_message);
             combination.has_out_of_stock_message = !!outOfStockMessage.textContent.trim();
         }
-        const messagesEl = this.el.querySelector("div.availability_messages");
         messagesEl.append(
             renderToFragment("inventory_balance_website.product_availability", combination)
         );

@@ -5,7 +5,8 @@ import * as tourUtils from "@website_sale/js/tours/tour_utils";
  * Hidden stock mode, in a real browser: the grid, the product page, variant
  * switching and the cart show labels and never a quantity.
  * Variants of "Label Test Chair": Red 20 (In stock), Blue 3 (Low in stock),
- * Green only damaged stock (Out of stock); threshold 5.
+ * Green only damaged stock (Out of stock); threshold 5, so a cart holds at
+ * most 50 of a variant.
  */
 function assertNoDigits(selector) {
     return {
@@ -16,6 +17,27 @@ function assertNoDigits(selector) {
                 if (/\d/.test(el.textContent)) {
                     throw new Error(`A figure leaked in ${selector}: ${el.textContent}`);
                 }
+            }
+        },
+    };
+}
+
+/** One stock label on the whole page (not a badge and a second one). */
+function assertOneLabel(text) {
+    return {
+        content: `One label on the page: ${text}`,
+        trigger: `.js_main_product .o_inventory_stock_label:contains(${text})`,
+        run() {
+            const labels = [...document.querySelectorAll(".o_inventory_stock_label")];
+            const texts = [...document.querySelectorAll("body *")].filter(
+                (el) =>
+                    !el.children.length &&
+                    /^(In stock|Low in stock|Out of stock)$/.test(el.textContent.trim())
+            );
+            if (labels.length !== 1 || texts.length !== 1) {
+                throw new Error(
+                    `${labels.length} labels and ${texts.length} stock texts on the page`
+                );
             }
         },
     };
@@ -44,6 +66,7 @@ registry.category("web_tour.tours").add("inventory_balance_website_hidden_stock"
             trigger: ".js_main_product .availability_messages .o_inventory_stock_in:contains(In stock)",
         },
         assertNoDigits(".js_main_product .availability_messages"),
+        assertOneLabel("In stock"),
         {
             content: "Switch to Blue",
             trigger: "input[data-attribute-name='Color'][data-value-name='Blue']",
@@ -54,9 +77,10 @@ registry.category("web_tour.tours").add("inventory_balance_website_hidden_stock"
             trigger: ".js_main_product .availability_messages .o_inventory_stock_low:contains(Low in stock)",
         },
         assertNoDigits(".js_main_product .availability_messages"),
+        assertOneLabel("Low in stock"),
         {
-            content: "No maximum quantity on the quantity input",
-            trigger: ".js_main_product input[name='add_qty']:not([data-max])",
+            content: "The quantity input's maximum is the cart limit (10 x 5), not the stock",
+            trigger: ".js_main_product input[name='add_qty'][data-max='50']",
         },
         {
             content: "Switch to Green",
@@ -104,8 +128,8 @@ registry.category("web_tour.tours").add("inventory_balance_website_hidden_stock"
             trigger: "#cart_products .o_inventory_stock_low:contains(Low in stock)",
         },
         {
-            content: "The cart line has no maximum quantity",
-            trigger: "#cart_products input.js_quantity:not([data-max])",
+            content: "The cart line's maximum is the cart limit, not the stock",
+            trigger: "#cart_products input.js_quantity[data-max='50']",
         },
         assertNoDigits("#cart_products .availability_messages"),
     ],
