@@ -29,6 +29,12 @@ class InventoryAdjustmentLine(models.Model):
         ondelete="restrict",
     )
     tracking = fields.Selection(related="product_id.tracking")
+    categ_id = fields.Many2one(related="product_id.categ_id", string="Product Category")
+    product_attribute_value_ids = fields.Many2many(
+        related="product_id.product_template_variant_value_ids",
+        string="Variant",
+        help="The values of the product's variant attributes (colour, size, ...).",
+    )
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     location_id = fields.Many2one(
         "stock.location",

@@ -14,5 +14,6 @@ from . import test_stock_history_generator
 from . import test_stock_keeping
 from . import test_i18n
 from . import test_lot_balances
-from . import test_lot_balances_rpc
 from . import test_missing_ids
+from . import test_inventory_balance_tours
+from . import test_lot_balances_rpc
