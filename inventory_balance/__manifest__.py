@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/inventory_balance_security.xml",
         "data/inventory_condition_data.xml",
+        "data/stock_location_condition_data.xml",
         "data/ir_cron_data.xml",
         "data/inventory_adjustment_reason_data.xml",
         "views/inventory_condition_views.xml",

@@ -47,6 +47,26 @@ class StockLocation(models.Model):
             elif not location.condition_id:
                 location.condition_id = good
 
+    @api.model
+    def _inventory_set_default_condition(self):
+        """Give the condition Good to the internal locations without one
+        (active or archived): those that existed before the condition did,
+        when the addon was installed, such as WH/Stock. Their children got it
+        when they were created, so the stock-balance report showed a blank
+        condition for WH/Stock and Good for its bins."""
+        good = self.env.ref(
+            "inventory_balance.inventory_condition_good", raise_if_not_found=False
+        )
+        if not good:
+            return False
+        locations = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("usage", "=", "internal"), ("condition_id", "=", False)])
+        )
+        locations.write({"condition_id": good.id})
+        return True
+
     @api.depends("usage", "condition_id.is_available")
     def _compute_inventory_unavailable(self):
         for location in self:

@@ -33,6 +33,30 @@ class TestInventoryCondition(TransactionCase):
             self.Condition.search([("is_available", "=", True)]), self.good
         )
 
+    def test_locations_from_before_the_install_are_good(self):
+        """WH/Stock existed before the conditions: it is Good too (the
+        stock-balance report showed it blank beside its Good bins)."""
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
+        self.assertEqual(stock.condition_id, self.good)
+        # as it was right after the install (the condition did not exist yet
+        # when the field was added): no condition
+        bin_ = self.env["stock.location"].create(
+            {"name": "Old bin", "usage": "internal", "location_id": stock.id}
+        )
+        self.env.cr.execute(
+            "UPDATE stock_location SET condition_id = NULL WHERE id = %s", [bin_.id]
+        )
+        bin_.invalidate_recordset(["condition_id"])
+        self.assertFalse(bin_.condition_id)
+        self.env["stock.location"]._inventory_set_default_condition()
+        self.assertEqual(bin_.condition_id, self.good)
+        # other usages keep none
+        self.assertFalse(self.env.ref("stock.stock_location_customers").condition_id)
+
     def test_code_unique(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.Condition.create({"name": "Broken", "code": "damaged"})

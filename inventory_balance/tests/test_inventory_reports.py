@@ -209,6 +209,29 @@ class TestInventoryReports(LedgerScenarioMixin, TransactionCase):
                 {"date_from": end, "date_to": start}
             ).action_open_report()
 
+    def test_transactions_of_a_product_and_location(self):
+        """The wizard asks the time span, the products and the location."""
+        start, end = self._days_ago(33), self._days_ago(2)
+        wizard = self.env["inventory.transaction.wizard"].create(
+            {
+                "date_from": start,
+                "date_to": end,
+                "product_ids": [(6, 0, self.p1.ids)],
+                "location_id": self.bin1.id,
+            }
+        )
+        action = wizard.action_open_report()
+        rows = self.Transactions.with_context(**action["context"]).search(
+            action["domain"]
+        )
+        self.assertTrue(rows)
+        self.assertEqual(rows.product_id, self.p1)
+        self.assertEqual(rows.location_id, self.bin1)
+        everything = self.Transactions.with_context(**action["context"]).search(
+            [("product_id", "=", self.p1.id)]
+        )
+        self.assertGreater(len(everything), len(rows))
+
     def test_value_at_cost_with_stock_account(self):
         if "value" not in self.env["stock.move"]._fields:
             self.skipTest("stock_account is not installed")

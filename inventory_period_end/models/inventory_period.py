@@ -539,11 +539,24 @@ class InventoryPeriod(models.Model):
             )
             period.company_id.sudo().stock_lock_date = previous.date_to or False
             period.ageing_ids.sudo().unlink()
-            period._write_workflow({"state": "open", "ageing_state": False})
+            closed = (period.closed_by_id.name, period.closed_at)
+            # An open period says nothing of a close: who closed it when is
+            # kept in the chatter.
+            period._write_workflow(
+                {
+                    "state": "open",
+                    "ageing_state": False,
+                    "closed_by_id": False,
+                    "closed_at": False,
+                }
+            )
             period.message_post(
                 body=self.env._(
-                    "Period reopened by %(user)s: the stock lock date is now %(lock)s.",
+                    "Period reopened by %(user)s (it was closed by %(closer)s on "
+                    "%(closed_at)s): the stock lock date is now %(lock)s.",
                     user=self.env.user.name,
+                    closer=closed[0] or self.env._("nobody"),
+                    closed_at=closed[1] or self.env._("no date"),
                     lock=previous.date_to or self.env._("none"),
                 )
             )

@@ -363,10 +363,16 @@ class TestInventoryPeriodClose(LedgerScenarioMixin, TransactionCase):
             self.first.action_reopen()
         with self.assertRaises(AccessError):
             self.second.with_user(self.user).action_reopen()
+        closed_at = self.second.closed_at
+        self.assertTrue(closed_at)
         self.second.action_reopen()
         self.assertEqual(self.second.state, "open")
         self.assertEqual(self.company.stock_lock_date, self.first.date_to)
         self.assertIn("Period reopened by", self.second.message_ids[0].body)
+        # an open period says nothing of its former close but the chatter
+        self.assertFalse(self.second.closed_at)
+        self.assertFalse(self.second.closed_by_id)
+        self.assertIn(str(closed_at), self.second.message_ids[0].body)
         self.first.action_reopen()
         self.assertFalse(self.company.stock_lock_date)
         # Nothing locked any more: an old move may be re-dated again.
