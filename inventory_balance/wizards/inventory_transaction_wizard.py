@@ -23,7 +23,6 @@ class InventoryTransactionWizard(models.TransientModel):
     )
     location_id = fields.Many2one(
         "stock.location",
-        string="Location",
         domain="[('usage', 'in', ('internal', 'transit'))]",
         help="Only the transactions of this location and its sublocations "
         "(default: every location).",
