@@ -135,3 +135,33 @@ def test_two_partial_units_of_a_lot_are_found():
     assert rules.lots_with_several_partial_units(lines) == lines
     assert rules.is_odd(96.0000001, 96.0) is False
     assert rules.is_partial(95.5, 96.0) is True
+
+
+def test_units_to_remove_takes_the_partial_unit_first():
+    units = [(1, 96.0), (2, 96.0), (3, 40.0), (4, 96.0)]
+    assert rules.units_to_remove(units, 2, 96.0) == [(3, 40.0), (1, 96.0)]
+    assert rules.units_to_remove(units, 0, 96.0) == []
+    # Two partial units (the rule broken before): the smaller goes first.
+    units = [(1, 96.0), (2, 50.0), (3, 20.0)]
+    assert rules.units_to_remove(units, 2, 96.0) == [(3, 20.0), (2, 50.0)]
+    # Without a standard count, in the order given.
+    assert rules.units_to_remove([(1, 5.0), (2, 1.0)], 1) == [(1, 5.0)]
+    for count in (4, -1):
+        try:
+            rules.units_to_remove(units, count, 96.0)
+        except ValueError:
+            continue
+        raise AssertionError(f"{count} units accepted")
+
+
+def test_units_left_keep_at_most_one_partial_unit():
+    units = [(n, 96.0) for n in range(1, 6)] + [(6, 30.0)]
+    taken = rules.units_to_remove(units, 3, 96.0)
+    left = [u for u in units if u not in taken]
+    assert sum(rules.is_partial(q, 96.0) for _p, q in left) == 0
+    assert len(left) == 3
+
+
+def test_odd_lot_name_takes_the_first_free_suffix():
+    assert rules.odd_lot_name("CDE456-A", []) == "CDE456-A-1"
+    assert rules.odd_lot_name("CDE456-A", ["CDE456-A-1", "CDE456-A-3"]) == "CDE456-A-2"

@@ -4,10 +4,11 @@ import base64
 import io
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.lot_balance_export import write_lot_balances_xlsx
-from ..tools.lot_balance_rules import EPSILON, group_lot_balances
+from ..tools.lot_balance_rules import EPSILON, group_lot_balances, units_to_remove
 from .inventory_ledger_report_mixin import LEDGER_DEPENDS
 
 
@@ -269,7 +270,10 @@ class InventoryLotBalanceReport(models.Model):
         condition_ids=None,
     ):
         """The lot lines and summary rows (see :meth:`lot_balances`), with
-        ids; every rendering (RPC, XLSX) reads this one result."""
+        ids; every rendering (RPC, XLSX) reads this one result.  The unit
+        rows are summed over locations in SQL first (per product, lot,
+        condition, usage and package), so that a product kept loose in many
+        bins costs one row per condition, not one per bin."""
         ledger = self.env["inventory.ledger"]
         ledger._check_ledger_access()
         moment = ledger._parse_moment(at)
@@ -296,15 +300,23 @@ class InventoryLotBalanceReport(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT u.product_id, u.lot_id, u.condition_id,
-                           u.condition_available, u.package_id, u.package_name,
-                           u.location_usage, u.quantity, u.reserved,
-                           u.standard_count
-                      FROM (%s) u
-                      LEFT JOIN stock_lot lot ON lot.id = u.lot_id
-                      LEFT JOIN inventory_condition cond ON cond.id = u.condition_id
-                     ORDER BY u.product_id, lot.name, u.lot_id, cond.sequence,
-                              u.condition_id, u.package_name, u.package_id
+                    SELECT g.*
+                      FROM (
+                        SELECT u.product_id, u.lot_id, u.condition_id,
+                               u.condition_available, u.package_id, u.package_name,
+                               u.location_usage, SUM(u.quantity) AS quantity,
+                               SUM(u.reserved) AS reserved,
+                               MAX(u.standard_count) AS standard_count
+                          FROM (%s) u
+                         GROUP BY u.product_id, u.lot_id, u.condition_id,
+                                  u.condition_available, u.package_id,
+                                  u.package_name, u.location_usage
+                      ) g
+                      LEFT JOIN stock_lot lot ON lot.id = g.lot_id
+                      LEFT JOIN inventory_condition cond ON cond.id = g.condition_id
+                     WHERE ABS(g.quantity) > 1e-9
+                     ORDER BY g.product_id, lot.name, g.lot_id, cond.sequence,
+                              g.condition_id, g.package_name, g.package_id
                     """,
                     query,
                 )
@@ -319,7 +331,7 @@ class InventoryLotBalanceReport(models.Model):
                 "package_id": package_id or False,
                 "package": package_name or False,
                 "usage": usage,
-                "quantity": quantity,
+                "quantity": round(quantity, 6),
                 "reserved": reserved or 0.0,
                 "standard_count": standard_count or False,
             }
@@ -418,6 +430,80 @@ class InventoryLotBalanceReport(models.Model):
             condition_ids=condition_ids,
         )
         return self._label_lot_balances(result)
+
+    @api.readonly
+    @api.model
+    def unit_removal_plan(self, product_id, lot_id, count, location_ids=None):
+        """Which units "remove ``count`` units" of a lot takes now: whole
+        packages, the partial ones first, then full ones oldest first, so
+        that the lot never keeps more partial units than it had.  Read-only:
+        it plans, an adjustment or transfer of these packages applies it.
+
+        :param product_id: the product
+        :param lot_id: its lot
+        :param count: number of units (packages) to remove
+        :param location_ids: where to take them (children included; default
+            the internal locations of the user's companies)
+        :return: dict with ``units`` (``[{"package_id", "package",
+            "location_id", "quantity"}]`` in the order taken) and
+            ``quantity`` (their total)
+        """
+        ledger = self.env["inventory.ledger"]
+        ledger._check_ledger_access()
+        for value, name in ((product_id, "product_id"), (lot_id, "lot_id")):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise UserError(self.env._("%(name)s must be an id.", name=name))
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise UserError(self.env._("count is a number of units, 0 or more."))
+        company_ids = ledger._scope_companies(None)
+        self.env.flush_all()
+        query = self._unit_rows_sql(
+            fields.Datetime.now(),
+            company_ids,
+            product_ids=[product_id],
+            lot_ids=[lot_id],
+            location_ids=ledger._parse_ids(location_ids, "location_ids"),
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT u.package_id, u.package_name, u.location_id, u.quantity,
+                       u.standard_count
+                  FROM (%s) u
+                 WHERE u.package_id IS NOT NULL AND u.location_usage = 'internal'
+                   AND u.quantity > 0
+                 ORDER BY u.package_id
+                """,
+                query,
+            )
+        )
+        fetched = self.env.cr.fetchall()
+        standard = fetched[0][4] if fetched else False
+        units = {row[0]: row for row in fetched}
+        try:
+            taken = units_to_remove(
+                [(row[0], row[3]) for row in fetched], count, standard
+            )
+        except ValueError:
+            raise UserError(
+                self.env._(
+                    "The lot holds %(units)s units here: %(count)s cannot be removed.",
+                    units=len(fetched),
+                    count=count,
+                )
+            ) from None
+        return {
+            "units": [
+                {
+                    "package_id": package_id,
+                    "package": units[package_id][1],
+                    "location_id": units[package_id][2],
+                    "quantity": quantity,
+                }
+                for package_id, quantity in taken
+            ],
+            "quantity": round(sum(quantity for _p, quantity in taken), 6),
+        }
 
     @api.readonly
     @api.model

@@ -379,6 +379,28 @@ class TestLotBalances(LotBalanceScenarioMixin, TransactionCase):
         )
         self.assertEqual([self._lot_balances(at) for at in moments], expected)
 
+    def test_unit_removal_plan_takes_the_partial_unit_first(self):
+        lot_a = self.cde_lots[0]
+        partial = self.env["stock.package"].create({"name": "CDE-A-partial"})
+        self._move(
+            self.cde, self.supplier, self.rack, 30, self.now, lot_a, None, partial
+        )
+        plan = self.Report.unit_removal_plan(self.cde.id, lot_a.id, 2)
+        self.assertEqual(
+            [(u["package"], u["quantity"]) for u in plan["units"]],
+            [("CDE-A-partial", 30.0), ("CDE-A-B1", 50.0)],
+        )
+        self.assertEqual(plan["quantity"], 80.0)
+        self.assertEqual(plan["units"][0]["location_id"], self.rack.id)
+        # Units in transit are not at hand to remove.
+        lot4 = self.uab_lots[3]
+        with self.assertRaises(UserError):
+            self.Report.unit_removal_plan(self.uab.id, lot4.id, 1)
+        with self.assertRaises(UserError):
+            self.Report.unit_removal_plan(self.uab.id, self.uab_lots[0].id, 4)
+        with self.assertRaises(UserError):
+            self.Report.unit_removal_plan(self.uab.id, self.uab_lots[0].id, -1)
+
     def test_filters(self):
         result = self._lot_balances(
             product_ids=self.uab.ids, condition_ids=self.damaged.ids

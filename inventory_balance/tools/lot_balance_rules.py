@@ -180,3 +180,39 @@ def lots_with_several_partial_units(lines):
     """The lot lines breaking the rule "at most one unit of a lot is partial
     at a time"."""
     return [line for line in lines if line["partial_count"] > 1]
+
+
+def units_to_remove(units, count, standard_count=False):
+    """The units "remove ``count`` units" of a lot takes: whole packages, the
+    partial ones first (the smallest first), then full ones in the order
+    given (e.g. oldest first), so that the lot keeps at most the partial units
+    it had, never more.
+
+    :param units: list of ``(package_id, quantity)`` of the lot
+    :return: the ``(package_id, quantity)`` taken, in the order taken
+    :raises ValueError: when the lot holds fewer units than ``count``
+    """
+    if count < 0:
+        raise ValueError("cannot remove a negative number of units")
+    if count > len(units):
+        raise ValueError(f"the lot holds {len(units)} units, {count} cannot be removed")
+    order = sorted(
+        range(len(units)),
+        key=lambda i: (
+            not is_partial(units[i][1], standard_count),
+            units[i][1] if is_partial(units[i][1], standard_count) else 0,
+            i,
+        ),
+    )
+    return [units[i] for i in order[:count]]
+
+
+def odd_lot_name(lot_name, existing_names):
+    """The lot code of an odd-count unit received into lot ``lot_name``: the
+    lot's code with the first free suffix ``-1``, ``-2``, ... (overruns and
+    underruns get their own lot code)."""
+    existing = set(existing_names)
+    number = 1
+    while f"{lot_name}-{number}" in existing:
+        number += 1
+    return f"{lot_name}-{number}"
