@@ -17,3 +17,4 @@ from . import test_lot_balances
 from . import test_missing_ids
 from . import test_inventory_balance_tours
 from . import test_lot_balances_rpc
+from . import test_lot_unit_generator
