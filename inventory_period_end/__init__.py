@@ -4,7 +4,7 @@ from . import models
 from . import report
 from . import tools
 from . import wizards
-from .models.inventory_balance_run import OLD_STOCK_INDEXES, STOCK_INDEXES
+from .models.inventory_balance_run_checks import OLD_STOCK_INDEXES, STOCK_INDEXES
 
 
 def uninstall_hook(env):

@@ -18,7 +18,6 @@ import time
 from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.sql import index_exists
 
 from ..tools.balance_rules import (
     COMPANY_CORRECTIONS,
@@ -34,44 +33,6 @@ _logger = logging.getLogger(__name__)
 MANAGER_GROUP = "inventory_period_end.group_inventory_period_end_manager"
 # Who sees stock-account figures (valuation findings and summary, values).
 ACCOUNTING_GROUPS = "account.group_account_readonly,account.group_account_manager"
-# Indexes on Odoo's stock tables for the rules that read them whole: the
-# open move lines and moves (few, for rules b and f) and, for rule h, the done
-# lines by move and the done moves, with the columns read included, so that
-# their totals per product come from the indexes alone.
-STOCK_INDEXES = (
-    (
-        "stock_move_line_balance_run_open_lines_index",
-        "stock_move_line",
-        "(product_id, location_id) INCLUDE (lot_id, package_id, owner_id, "
-        "quantity_product_uom) WHERE state NOT IN ('done', 'cancel')",
-    ),
-    (
-        "stock_move_balance_run_open_moves_index",
-        "stock_move",
-        "(location_id) INCLUDE (product_id, product_qty, company_id) "
-        "WHERE state NOT IN ('draft', 'done', 'cancel')",
-    ),
-    (
-        "stock_move_line_balance_run_move_lines_index",
-        "stock_move_line",
-        "(move_id) INCLUDE (product_id, company_id, quantity, quantity_product_uom) "
-        "WHERE state = 'done'",
-    ),
-    (
-        "stock_move_balance_run_dated_index",
-        "stock_move",
-        "(date) INCLUDE (id, product_id, product_uom, quantity, company_id, "
-        "location_id, location_dest_id) WHERE state = 'done'",
-    ),
-)
-# Earlier versions' indexes, replaced by those above (the done moves keyed by
-# date, for the moves after a checkpoint; the lines' quantity in the
-# product's unit, for the lines of those moves).
-OLD_STOCK_INDEXES = (
-    "stock_move_line_balance_run_done_moves_index",
-    "stock_move_line_balance_run_done_lines_index",
-    "stock_move_balance_run_done_index",
-)
 # Workflow fields of a run: written only by its actions (run, correct),
 # through ``_write_workflow``; ``create`` and ``write`` refuse them otherwise.
 RUN_WORKFLOW_FIELDS = frozenset(
@@ -116,12 +77,37 @@ RUN_PARAMETER_FIELDS = frozenset(
 )
 
 
+def _ids_in(value):
+    """The ids a many2one or many2many value of ``create``/``write`` names
+    (an id, a list of ids, or commands), or None when it is none of those."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return [value]
+    if not isinstance(value, list | tuple):
+        return None
+    ids = []
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool):
+            ids.append(item)
+        elif isinstance(item, list | tuple) and item:
+            command = item[0]
+            if command == 6 and len(item) > 2:
+                ids.extend(_ids_in(list(item[2]) or []) or [])
+            elif command in (1, 2, 3, 4) and len(item) > 1:
+                ids.extend(_ids_in(item[1]) or [])
+        else:
+            return None
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+
+
 class InventoryBalanceRun(models.Model):
     _name = "inventory.balance.run"
     _description = "Inventory Balance Run"
     _inherit = [
         "mail.thread",
         "inventory.balance.run.checks",
+        "inventory.balance.run.quant.rules",
         "inventory.balance.run.valuation.rules",
         "inventory.balance.run.corrections",
     ]
@@ -283,10 +269,38 @@ class InventoryBalanceRun(models.Model):
     )
 
     # ------------------------------------------------------ workflow guard
+    def _refuse_missing_ids(self, vals):
+        """A clear error naming the id, for a company, warehouse, location,
+        category or product in ``vals`` that does not exist (rather than the
+        database's foreign-key error)."""
+        for name, label in (
+            ("company_id", self.env._("company")),
+            ("warehouse_ids", self.env._("warehouse")),
+            ("location_ids", self.env._("location")),
+            ("categ_ids", self.env._("product category")),
+            ("product_ids", self.env._("product")),
+        ):
+            if not vals.get(name):
+                continue
+            ids = _ids_in(vals[name])
+            if ids is None:
+                raise UserError(self.env._("%(field)s: expected ids.", field=name))
+            model = self.env[self._fields[name].comodel_name].sudo()
+            missing = sorted(set(ids) - set(model.browse(ids).exists().ids))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "No %(what)s with id %(id)s exists.",
+                        what=label,
+                        id=missing[0],
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             refuse_workflow_fields(self, vals, RUN_WORKFLOW_FIELDS)
+            self._refuse_missing_ids(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "inventory.balance.run"
@@ -298,6 +312,7 @@ class InventoryBalanceRun(models.Model):
         parameter of a checked run sends it back to draft, of a corrected or
         queued run is refused."""
         refuse_workflow_fields(self, vals, RUN_WORKFLOW_FIELDS | {"name"})
+        self._refuse_missing_ids(vals)
         checked = self.browse()
         if RUN_PARAMETER_FIELDS.intersection(vals):
             frozen = self.filtered(lambda run: run.state in ("corrected", "queued"))
@@ -319,22 +334,6 @@ class InventoryBalanceRun(models.Model):
     def _write_workflow(self, vals):
         """Write workflow fields: the actions call this after their checks."""
         return workflow(self).write(vals)
-
-    def init(self):
-        res = super().init()
-        for name in OLD_STOCK_INDEXES:
-            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-        for name, table, definition in STOCK_INDEXES:
-            if not index_exists(self.env.cr, name):
-                self.env.cr.execute(
-                    SQL(
-                        "CREATE INDEX %s ON %s %s",
-                        SQL.identifier(name),
-                        SQL.identifier(table),
-                        SQL(definition),
-                    )
-                )
-        return res
 
     @api.constrains("date")
     def _check_date(self):
@@ -558,19 +557,25 @@ class InventoryBalanceRun(models.Model):
         """Correct the proposed findings (Balance mode, managers only), one
         transaction per batch of products: the batch is checked again with its
         quants locked, then corrected as the truth policy says; the findings
-        record what was done.
+        record what was done.  A run that corrected nothing stays checked.
 
         :return: True
         """
+        self._correct_runs()
+        return True
+
+    def _correct_runs(self):
+        """``action_apply_corrections``; return the outcome of each run."""
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._("Only inventory period-end administrators correct stock.")
             )
         self.check_access("write")
+        outcomes = []
         for run in self:
             run._ensure_correctable()
-            run._apply_corrections()
-        return True
+            outcomes.append(run._apply_corrections())
+        return outcomes
 
     def _ensure_correctable(self):
         self.ensure_one()
@@ -674,12 +679,20 @@ class InventoryBalanceRun(models.Model):
         ]
 
     def apply_corrections(self):
-        """Correct the proposed findings (see ``action_apply_corrections``).
+        """Correct the proposed findings of one run (see
+        ``action_apply_corrections``).
 
-        :return: dict ``{rule code: count}`` of the findings after correcting
+        :return: dict ``{"corrected": {rule code: count}, "remaining": {rule
+            code: count}, "state": state}``: per rule (every rule, zeros
+            included), the findings the corrections settled and those that
+            remain (reported for a person, or that no correction could
+            settle); the run's state after (``done`` when nothing was
+            corrected)
         """
-        self.action_apply_corrections()
-        return self.get_counts()
+        self.ensure_one()
+        outcome = dict(self._correct_runs()[0])
+        outcome["state"] = self.state
+        return outcome
 
     # --------------------------------------------------------------- export
     def _sees_accounting(self):
@@ -713,7 +726,7 @@ class InventoryBalanceRun(models.Model):
                 if accounting
                 else SQL(
                     "AND l.rule_code <> ALL(%s)",
-                    [*VALUATION_RULES, *COMPANY_CORRECTIONS],
+                    [*VALUATION_RULES, *COMPANY_CORRECTIONS, "valuation_flags"],
                 ),
                 lang=self.env.lang or "en_US",
                 company=str(self.company_id.id),

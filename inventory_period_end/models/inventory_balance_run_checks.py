@@ -9,9 +9,11 @@ run."""
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from ..tools.balance_rules import (
     COMPANY_CORRECTIONS,
+    DETAILED_RULES,
     RULES,
     VALUATION_RULES,
     counts_by_rule,
@@ -31,6 +33,50 @@ LINE_COLUMNS = (
     "found",
 )
 KEY = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
+# Indexes on Odoo's stock tables for the rules that read them whole: the
+# open move lines and moves (few, for rules b and f) and, for rule h, the done
+# lines by move and the done moves, with the columns read included, so that
+# their totals per product come from the indexes alone.
+STOCK_INDEXES = (
+    (
+        "stock_move_line_balance_run_open_lines_index",
+        "stock_move_line",
+        "(product_id, location_id) INCLUDE (lot_id, package_id, owner_id, "
+        "quantity_product_uom) WHERE state NOT IN ('done', 'cancel')",
+    ),
+    (
+        "stock_move_balance_run_open_moves_index",
+        "stock_move",
+        "(location_id) INCLUDE (product_id, product_qty, company_id) "
+        "WHERE state NOT IN ('draft', 'done', 'cancel')",
+    ),
+    (
+        "stock_move_line_balance_run_move_lines_index",
+        "stock_move_line",
+        "(move_id) INCLUDE (product_id, company_id, quantity, quantity_product_uom) "
+        "WHERE state = 'done'",
+    ),
+    (
+        "stock_move_balance_run_dated_index",
+        "stock_move",
+        "(date) INCLUDE (id, product_id, product_uom, quantity, company_id, "
+        "location_id, location_dest_id) WHERE state = 'done'",
+    ),
+)
+# Earlier versions' indexes, replaced by those above (the done moves keyed by
+# date, for the moves after a checkpoint; the lines' quantity in the
+# product's unit, for the lines of those moves).
+OLD_STOCK_INDEXES = (
+    "stock_move_line_balance_run_done_moves_index",
+    "stock_move_line_balance_run_done_lines_index",
+    "stock_move_balance_run_done_index",
+)
+# Rules whose findings are stray quants of view and virtual locations, moved
+# back where the ledger lacks their stock (checked before rule a).
+STRAY_RULES = ("view_location", "virtual_quant_ledger")
+# Checked first, in this order: the others read their findings (rule a
+# reads the lines' corrected quantities and the stray quants).
+CHECKED_FIRST = ("line_product_qty", *STRAY_RULES)
 # Valued findings: their difference is stock that appears or disappears.
 VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 
@@ -38,6 +84,22 @@ VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 class InventoryBalanceRunChecks(models.AbstractModel):
     _name = "inventory.balance.run.checks"
     _description = "Inventory Balance Run: checks"
+
+    def init(self):
+        res = super().init()
+        for name in OLD_STOCK_INDEXES:
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        for name, table, definition in STOCK_INDEXES:
+            if not index_exists(self.env.cr, name):
+                self.env.cr.execute(
+                    SQL(
+                        "CREATE INDEX %s ON %s %s",
+                        SQL.identifier(name),
+                        SQL.identifier(table),
+                        SQL(definition),
+                    )
+                )
+        return res
 
     def _resolve_ledger_method(self, at):
         """``checkpoint`` or ``ledger`` (a run never compares the quants with
@@ -132,6 +194,10 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                 SELECT product_id, location_id, lot_id, package_id, owner_id,
                        0::float8, quantity::float8
                   FROM stock_quant
+                UNION ALL
+                SELECT product_id, location_id, lot_id, package_id, owner_id,
+                       quantity, 0::float8
+                  FROM (%(fixes)s) fixes
               ) rows
              WHERE location_id IN (SELECT id FROM run_locations)
                AND product_id IN (SELECT id FROM run_products)
@@ -140,193 +206,147 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             """,
             ctes=ctes,
             base=base,
+            fixes=self._line_fixes_sql(),
             tolerance=ctx["tolerance"],
         )
 
-    def _rule_reserved_sql(self, ctx):
-        """(b) Reserved quantity of the quants against the move lines not done
-        (those are what Odoo 19 reserves), per key; quants reserving nothing
-        only matter where lines are reserved, which the lines side brings."""
+    def _line_product_qty_sql(self, line="ml", product_uom="pu"):
+        """A done line's quantity in the product's unit, from its quantity
+        in its own unit (the truth; ``quantity_product_uom`` is derived from
+        it), rounded as Odoo rounds it; needs ``uom_uom lu`` (the line's
+        unit) and ``product_uom`` (the product's) joined."""
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
         return SQL(
-            """
-            SELECT product_id, location_id, lot_id, package_id, owner_id,
-                   NULL::int AS move_id, SUM(lines) AS expected, SUM(quant) AS found
-              FROM (
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       0::float8 AS lines, reserved_quantity::float8 AS quant
-                  FROM stock_quant
-                 WHERE reserved_quantity <> 0
-                UNION ALL
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       quantity_product_uom::float8, 0::float8
-                  FROM stock_move_line
-                 WHERE state NOT IN ('done', 'cancel')
-              ) rows
-             WHERE location_id IN (SELECT id FROM run_locations)
-               AND product_id IN (SELECT id FROM run_products)
-             GROUP BY product_id, location_id, lot_id, package_id, owner_id
-            HAVING ABS(SUM(lines) - SUM(quant)) > %(tolerance)s
-            """,
-            tolerance=ctx["tolerance"],
+            "ROUND((%s.quantity * lu.factor / %s.factor)::numeric, %s)",
+            SQL.identifier(line),
+            SQL.identifier(product_uom),
+            digits,
         )
 
-    def _rule_negative_sql(self, ctx):
-        """(c) Negative stock per key where the company does not allow it,
-        with the last done move out of that place (the likely cause)."""
-        if self.company_id.inventory_adjustment_allow_negative:
-            return None
+    def _line_fixes_sql(self):
+        """Signed rows per key (as the engine's) that bring the ledger from
+        the done lines' stored quantity in the product's unit to the one their
+        quantity in their own unit gives, for the lines rule
+        ``line_product_qty`` found in this run (their moves): what the ledger
+        is once that rule corrected them.  Read from the run's findings, so
+        that the whole ledger is not read twice."""
+        product_qty = self._line_product_qty_sql()
         return SQL(
             """
-            SELECT n.product_id, n.location_id, n.lot_id, n.package_id, n.owner_id,
-                   (SELECT ml.move_id FROM stock_move_line ml
-                     WHERE ml.state = 'done' AND ml.product_id = n.product_id
-                       AND ml.location_id = n.location_id
-                       AND ml.lot_id IS NOT DISTINCT FROM n.lot_id
-                     ORDER BY ml.date DESC, ml.id DESC LIMIT 1) AS move_id,
-                   0::float8 AS expected, n.quantity AS found
-              FROM (
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       SUM(quantity)::float8 AS quantity
-                  FROM stock_quant
-                 WHERE location_id IN (SELECT id FROM run_locations)
-                   AND product_id IN (SELECT id FROM run_products)
-                   AND quantity < 0
-                 GROUP BY product_id, location_id, lot_id, package_id, owner_id
-                HAVING SUM(quantity) < -%(tolerance)s
-              ) n
-            """,
-            tolerance=ctx["tolerance"],
-        )
-
-    def _rule_lot_missing_sql(self, ctx):
-        """(d) Stock of lot- or serial-tracked products held without a lot."""
-        return SQL(
-            """
-            SELECT q.product_id, q.location_id, NULL::int, q.package_id, q.owner_id,
-                   NULL::int, 0::float8, SUM(q.quantity)::float8
-              FROM stock_quant q
-              JOIN product_product pp ON pp.id = q.product_id
+            SELECT ml.product_id, side.location_id, ml.lot_id, side.package_id,
+                   ml.owner_id, (side.sign * (%(product_qty)s
+                                  - ml.quantity_product_uom))::float8 AS quantity
+              FROM stock_move_line ml
+              JOIN uom_uom lu ON lu.id = ml.product_uom_id
+              JOIN product_product pp ON pp.id = ml.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
-               AND q.lot_id IS NULL AND pt.tracking <> 'none'
-             GROUP BY q.product_id, q.location_id, q.package_id, q.owner_id
-            HAVING ABS(SUM(q.quantity)) > %(tolerance)s
+              JOIN uom_uom pu ON pu.id = pt.uom_id
+             CROSS JOIN LATERAL (
+                VALUES (ml.location_dest_id, ml.result_package_id, 1),
+                       (ml.location_id, ml.package_id, -1)
+             ) AS side (location_id, package_id, sign)
+             WHERE ml.state = 'done'
+               AND ml.move_id IN (
+                   SELECT move_id FROM inventory_balance_run_line
+                    WHERE run_id = %(run)s AND rule_code = 'line_product_qty')
+               AND %(product_qty)s <> ml.quantity_product_uom
             """,
-            tolerance=ctx["tolerance"],
+            product_qty=product_qty,
+            run=self.id,
         )
 
-    def _rule_serial_quantity_sql(self, ctx):
-        """(d) Serial numbers whose stock in the scope is not one unit in one
-        place (the location is the first one holding it)."""
+    def _rule_line_product_qty_sql(self, ctx):
+        """(h) Done lines touching the scope whose quantity in the product's
+        unit (``quantity_product_uom``, what the ledger sums) is not their
+        quantity in their own unit converted: the line's quantity is the
+        truth.  The line's destination key is the finding's."""
+        product_qty = self._line_product_qty_sql(product_uom="u")
         return SQL(
             """
-            SELECT q.product_id, MIN(q.location_id), q.lot_id, NULL::int, NULL::int,
-                   NULL::int, 1::float8, SUM(q.quantity)::float8
-              FROM stock_quant q
-              JOIN product_product pp ON pp.id = q.product_id
+            SELECT ml.product_id, ml.location_dest_id, ml.lot_id,
+                   ml.result_package_id, ml.owner_id, ml.move_id,
+                   %(product_qty)s::float8, ml.quantity_product_uom::float8
+              FROM stock_move_line ml
+              JOIN uom_uom lu ON lu.id = ml.product_uom_id
+              JOIN run_products p ON p.id = ml.product_id
+              JOIN product_product pp ON pp.id = ml.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
-               AND q.lot_id IS NOT NULL AND pt.tracking = 'serial'
-               AND q.quantity <> 0
-             GROUP BY q.product_id, q.lot_id
-            HAVING ABS(SUM(q.quantity) - 1) > %(tolerance)s
-                AND ABS(SUM(q.quantity)) > %(tolerance)s
-                OR COUNT(DISTINCT q.location_id) FILTER (WHERE q.quantity > 0) > 1
+              JOIN uom_uom u ON u.id = pt.uom_id
+             WHERE ml.state = 'done'
+               AND (ml.location_id IN (SELECT id FROM run_locations)
+                    OR ml.location_dest_id IN (SELECT id FROM run_locations))
+               AND ABS(%(product_qty)s - ml.quantity_product_uom) > %(tolerance)s
             """,
+            product_qty=product_qty,
             tolerance=ctx["tolerance"],
         )
 
-    def _rule_package_location_sql(self, ctx):
-        """(e) Quants in a package that Odoo places elsewhere."""
-        return SQL(
-            """
-            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id,
-                   NULL::int, 0::float8, SUM(q.quantity)::float8
-              FROM stock_quant q
-              JOIN stock_package pk ON pk.id = q.package_id
-             WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
-               AND pk.location_id IS DISTINCT FROM q.location_id
-               AND q.quantity <> 0
-             GROUP BY q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id
-            """
-        )
-
-    def _rule_archived_location_sql(self, ctx):
-        """(e) Stock left in archived locations of the scope."""
-        return SQL(
-            """
-            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id,
-                   NULL::int, 0::float8, SUM(q.quantity)::float8
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-             WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
-               AND NOT l.active
-             GROUP BY q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id
-            HAVING ABS(SUM(q.quantity)) > %(tolerance)s
-            """,
-            tolerance=ctx["tolerance"],
-        )
-
-    def _rule_view_location_sql(self, ctx):
-        """(e) Stock in view locations (the warehouses' own, or under the
-        scope's locations), which Odoo refuses to hold stock."""
+    def _virtual_scope_sql(self):
+        """The view and virtual locations a run compares with the ledger:
+        every one of the company's or shared (vendors, customers, inventory,
+        production; views) for a run of the whole company; the views under the
+        scope's locations otherwise (nothing else of a virtual location
+        belongs to a part of a warehouse)."""
         roots = self._scope_location_ids()
-        under = (
-            SQL(
-                "AND l.parent_path LIKE ANY(ARRAY(SELECT parent_path || '%%' "
-                "FROM stock_location WHERE id = ANY(%s)))",
+        if roots:
+            return SQL(
+                "SELECT l.id, NULL::timestamp AS since, NULL::timestamp AS until "
+                "FROM stock_location l WHERE l.usage = 'view' "
+                "AND l.company_id = %s AND l.parent_path LIKE ANY(ARRAY("
+                "SELECT parent_path || '%%' FROM stock_location WHERE id = ANY(%s)))",
+                self.company_id.id,
                 roots,
             )
-            if roots
-            else SQL()
-        )
         return SQL(
-            """
-            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id,
-                   NULL::int, 0::float8, SUM(q.quantity)::float8
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-             WHERE l.usage = 'view' AND l.company_id = %(company)s %(under)s
-               AND q.product_id IN (SELECT id FROM run_products)
-             GROUP BY q.product_id, q.location_id, q.lot_id, q.package_id, q.owner_id
-            HAVING ABS(SUM(q.quantity)) > %(tolerance)s
-            """,
-            company=self.company_id.id,
-            under=under,
-            tolerance=ctx["tolerance"],
+            "SELECT l.id, NULL::timestamp AS since, NULL::timestamp AS until "
+            "FROM stock_location l WHERE l.usage NOT IN ('internal', 'transit') "
+            "AND (l.company_id = %s OR l.company_id IS NULL)",
+            self.company_id.id,
         )
 
-    def _rule_transit_open_moves_sql(self, ctx):
-        """(f) Stock in each transit location of the scope against the open
-        moves leaving it (the receiving legs of inter-warehouse transfers),
-        per product, in the product's unit."""
+    def _rule_virtual_quant_ledger_sql(self, ctx):
+        """(a) Quants against the ledger in view and virtual locations (Odoo
+        19 keeps quants there: negative at vendors, positive at customers):
+        the done lines into and out of them summed per key, against the
+        quants; a view location's ledger is nothing (Odoo moves nothing
+        there), which rule ``view_location`` reports on its own."""
+        lines = self.env["inventory.ledger"]._signed_lines_sql(
+            None,
+            ctx["now"],
+            ctx["product_ids"],
+            scope="virtual_scope",
+            split=True,
+            grouped=True,
+        )
         return SQL(
             """
-            SELECT product_id, location_id, NULL::int, NULL::int, NULL::int,
-                   NULL::int, SUM(open_moves), SUM(quant)
+            WITH virtual_scope AS MATERIALIZED (%(scope)s)
+            SELECT product_id, location_id, lot_id, package_id, owner_id,
+                   NULL::int AS move_id, SUM(ledger) AS expected, SUM(quant) AS found
               FROM (
-                SELECT q.product_id, q.location_id, 0::float8 AS open_moves,
-                       q.quantity::float8 AS quant
-                  FROM stock_quant q
+                SELECT product_id, location_id, lot_id, package_id, owner_id,
+                       quantity::float8 AS ledger, 0::float8 AS quant
+                  FROM (%(lines)s) ledger
                 UNION ALL
-                SELECT m.product_id, m.location_id, m.product_qty::float8, 0::float8
-                  FROM stock_move m
-                 WHERE m.state NOT IN ('draft', 'done', 'cancel')
-                   AND m.company_id = %(company)s
+                SELECT product_id, location_id, lot_id, package_id, owner_id,
+                       0::float8, quantity::float8
+                  FROM stock_quant
+                 WHERE location_id IN (SELECT id FROM virtual_scope)
+                UNION ALL
+                SELECT product_id, location_id, lot_id, package_id, owner_id,
+                       quantity, 0::float8
+                  FROM (%(fixes)s) fixes
               ) rows
-             WHERE location_id IN (
-                    SELECT r.id FROM run_locations r
-                      JOIN stock_location l ON l.id = r.id
-                     WHERE l.usage = 'transit')
+             WHERE location_id IN (SELECT id FROM virtual_scope)
+               AND location_id NOT IN (SELECT id FROM stock_location
+                                        WHERE usage = 'view')
                AND product_id IN (SELECT id FROM run_products)
-             GROUP BY product_id, location_id
-            HAVING ABS(SUM(open_moves) - SUM(quant)) > %(tolerance)s
+             GROUP BY product_id, location_id, lot_id, package_id, owner_id
+            HAVING ABS(SUM(ledger) - SUM(quant)) > %(tolerance)s
             """,
-            company=self.company_id.id,
+            scope=self._virtual_scope_sql(),
+            lines=lines,
+            fixes=self._line_fixes_sql(),
             tolerance=ctx["tolerance"],
         )
 
@@ -405,73 +425,81 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             moves=moves,
         )
 
-    def _rule_ageing_on_hand_sql(self, ctx):
-        """(Aged inventory) The buckets of every product, warehouse and lot
-        (from the ledger, FIFO) against the quants' quantity on hand there."""
-        has_scope = (
-            self.warehouse_ids
-            or self.location_ids
-            or self.categ_ids
-            or self.product_ids
-        )
-        if not self.check_ageing or has_scope or ctx["product_ids"] is not None:
-            return None
-        company_ids = [self.company_id.id]
-        # On hand from the ledger (never rolled back from the quants): the
-        # quants are what it is compared with.
-        layers = self.env["inventory.ageing"]._layers_sql(
-            ctx["now"],
-            company_ids,
-            method="checkpoint" if ctx["method"] == "checkpoint" else "ledger",
-        )
-        return SQL(
+    def _finding_overrides(self, code, options):
+        """Findings of rule ``code`` that a correcting run treats otherwise
+        than the rule's own correction, so that a report-only run proposes
+        exactly what a correcting run does: ``[(condition on the finding f,
+        action, correction, message)]``, the first that holds wins."""
+        run_lines = SQL(
             """
-            SELECT COALESCE(q.product_id, a.product_id),
-                   w.lot_stock_id, NULLIF(COALESCE(q.lot_key, a.lot_key), 0),
-                   NULL::int, NULL::int, NULL::int,
-                   COALESCE(q.quantity, 0)::float8, COALESCE(a.quantity, 0)::float8
-              FROM (
-                SELECT sq.product_id, COALESCE(loc.warehouse_id, 0) AS warehouse_key,
-                       COALESCE(sq.lot_id, 0) AS lot_key, SUM(sq.quantity) AS quantity
-                  FROM stock_quant sq
-                  JOIN stock_location loc ON loc.id = sq.location_id
-                 WHERE loc.usage = 'internal' AND loc.company_id = ANY(%(companies)s)
-                   AND sq.product_id IN (SELECT id FROM run_products)
-                 GROUP BY 1, 2, 3
-              ) q
-              FULL JOIN (
-                SELECT l.product_id, COALESCE(l.warehouse_id, 0) AS warehouse_key,
-                       COALESCE(l.lot_id, 0) AS lot_key, SUM(l.quantity) AS quantity
-                  FROM (%(layers)s) l
-                 WHERE l.product_id IN (SELECT id FROM run_products)
-                 GROUP BY 1, 2, 3
-              ) a ON a.product_id = q.product_id
-                 AND a.warehouse_key = q.warehouse_key AND a.lot_key = q.lot_key
-              LEFT JOIN stock_warehouse w
-                ON w.id = NULLIF(COALESCE(q.warehouse_key, a.warehouse_key), 0)
-             WHERE ABS(COALESCE(q.quantity, 0) - COALESCE(a.quantity, 0))
-                   > %(tolerance)s
+            EXISTS (
+                SELECT 1 FROM inventory_balance_run_line s
+                  JOIN stock_quant q
+                    ON q.product_id = s.product_id AND q.location_id = s.location_id
+                   AND q.lot_id IS NOT DISTINCT FROM s.lot_id
+                   AND q.package_id IS NOT DISTINCT FROM s.package_id
+                   AND q.owner_id IS NOT DISTINCT FROM s.owner_id
+                 WHERE s.run_id = %(run)s AND s.rule_code = ANY(%(codes)s)
+                   AND s.found > s.expected AND s.product_id = f.product_id
+                   AND s.lot_id IS NOT DISTINCT FROM f.lot_id
+                   AND s.package_id IS NOT DISTINCT FROM f.package_id
+                   AND s.owner_id IS NOT DISTINCT FROM f.owner_id
+                   AND q.quantity > 0
+                   AND q.quantity <= LEAST(s.found - s.expected, f.expected - f.found)
+                                     + %(tolerance)s)
             """,
-            companies=company_ids,
-            layers=layers,
-            tolerance=ctx["tolerance"],
+            run=self.id,
+            codes=list(STRAY_RULES),
+            tolerance=self._tolerance(),
         )
-
-    def _rule_zero_quant_sql(self, ctx):
-        """(i) Quants with neither quantity nor reservation nor a count set."""
-        return SQL(
-            """
-            SELECT product_id, location_id, lot_id, package_id, owner_id,
-                   NULL::int, 0::float8, 0::float8
-              FROM stock_quant
-             WHERE location_id IN (SELECT id FROM run_locations)
-               AND product_id IN (SELECT id FROM run_products)
-               AND ABS(quantity) <= %(tolerance)s
-               AND ABS(reserved_quantity) <= %(tolerance)s
-               AND NOT COALESCE(inventory_quantity_set, FALSE)
-            """,
-            tolerance=ctx["tolerance"],
-        )
+        if code == "quant_ledger":
+            # The stock the ledger puts here is in a view or virtual location:
+            # the stray quant is moved back, nothing is re-created here.
+            return [
+                (
+                    SQL("f.found < f.expected AND %s", run_lines),
+                    "proposed",
+                    "move_stray_quant",
+                    self.env._(
+                        "Quant quantity differs from the ledger: its stock is in a "
+                        "view or virtual location; proposed: the stray quant moved "
+                        "back here"
+                    ),
+                )
+            ]
+        if code == "transit_open_moves" and "balance_transit" in options:
+            return [
+                (
+                    SQL(
+                        """
+                        f.found > f.expected AND (
+                            EXISTS (
+                                SELECT 1 FROM product_product pp
+                                  JOIN product_template pt
+                                    ON pt.id = pp.product_tmpl_id
+                                 WHERE pp.id = f.product_id
+                                   AND pt.tracking <> 'none')
+                            OR EXISTS (
+                                SELECT 1 FROM stock_quant q
+                                 WHERE q.product_id = f.product_id
+                                   AND q.location_id = f.location_id
+                                   AND q.quantity <> 0
+                                   AND (q.lot_id IS NOT NULL
+                                        OR q.package_id IS NOT NULL
+                                        OR q.owner_id IS NOT NULL)))
+                        """
+                    ),
+                    "reported",
+                    "none",
+                    self.env._(
+                        "Stock in transit beyond the open moves out of it, held in "
+                        "lots, packages or for an owner. Manual: an adjustment of "
+                        "the product's quantity cannot take it; write it off by "
+                        "hand with an adjustment per lot or package"
+                    ),
+                )
+            ]
+        return []
 
     def _insert_findings(self, code, check_sql, ctx, parallel=False):
         """Run one rule's statement and insert its findings; return their
@@ -495,6 +523,9 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             impact = SQL("ROUND(((f.found - f.expected) * f.cost)::numeric, 2)")
         else:
             impact = SQL("0")
+        if code in DETAILED_RULES:
+            columns += ("detail",)
+        overrides = self._finding_overrides(code, options)
         cr = self.env.cr
         findings = SQL(
             """
@@ -535,10 +566,13 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                    f.location_id, f.lot_id, f.package_id, f.owner_id, f.move_id,
                    ROUND(f.expected::numeric, 6), ROUND(f.found::numeric, 6),
                    ROUND((f.found - f.expected)::numeric, 6), %(impact)s,
-                   CASE WHEN %(shortfall)s THEN %(short_action)s ELSE %(action)s END,
-                   CASE WHEN %(shortfall)s THEN %(short_correction)s
-                        ELSE %(correction)s END,
-                   CASE WHEN %(shortfall)s THEN %(short_message)s ELSE %(message)s END,
+                   CASE %(override_action)s
+                        WHEN %(shortfall)s THEN %(short_action)s ELSE %(action)s END,
+                   CASE %(override_correction)s WHEN %(shortfall)s
+                        THEN %(short_correction)s ELSE %(correction)s END,
+                   CASE %(override_message)s
+                        WHEN %(shortfall)s THEN %(short_message)s ELSE %(message)s END
+                   %(detail)s,
                    %(uid)s, %(uid)s,
                    now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM %(findings)s f
@@ -559,6 +593,21 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                     code, self.truth_policy, options, shortfall=True
                 ),
                 uid=self.env.uid,
+                override_action=SQL(" ").join(
+                    SQL("WHEN %s THEN %s", cond, o_action)
+                    for cond, o_action, _c, _m in overrides
+                ),
+                override_correction=SQL(" ").join(
+                    SQL("WHEN %s THEN %s", cond, o_correction)
+                    for cond, _a, o_correction, _m in overrides
+                ),
+                override_message=SQL(" ").join(
+                    SQL("WHEN %s THEN %s", cond, o_message)
+                    for cond, _a, _c, o_message in overrides
+                ),
+                detail=SQL("|| COALESCE(' (' || NULLIF(f.detail, '') || ')', '')")
+                if code in DETAILED_RULES
+                else SQL(),
             )
         )
         count = cr.rowcount
@@ -594,6 +643,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             delete = SQL("%s AND rule_code = ANY(%s)", delete, list(codes))
         self.env.cr.execute(delete)
         ctx = {
+            "batch": batch,
             "now": now,
             "method": method,
             "since": checkpoints.moment if method == "checkpoint" else None,
@@ -606,7 +656,15 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         ledger = self.env["inventory.ledger"]
         if codes is None or set(codes).intersection(VALUATION_RULES):
             self._create_valued_moves_table(ctx)
-        for rule in RULES:
+        ordered = sorted(
+            RULES,
+            key=lambda rule: (
+                CHECKED_FIRST.index(rule.code)
+                if rule.code in CHECKED_FIRST
+                else len(CHECKED_FIRST)
+            ),
+        )
+        for rule in ordered:
             if codes is not None and rule.code not in codes:
                 continue
             if rule.code in COMPANY_CORRECTIONS:
@@ -644,10 +702,27 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         self.invalidate_recordset(["line_ids"])
         return counts, method
 
-    def _store_counts(self):
+    def _remaining_counts(self):
+        """``{code: count}`` of the findings not corrected (every rule)."""
+        self.ensure_one()
+        groups = (
+            self.env["inventory.balance.run.line"]
+            .sudo()
+            ._read_group(
+                [("run_id", "=", self.id), ("action", "!=", "taken")],
+                ["rule_code"],
+                ["__count"],
+            )
+        )
+        counts = {rule.code: 0 for rule in RULES}
+        counts.update(dict(groups))
+        return counts
+
+    def _store_counts(self, corrected=None):
         """Counts per rule and of proposed corrections, from the lines (every
         line: the valuation findings count for users without accounting
-        rights too)."""
+        rights too); after correcting, ``corrected`` (``{code: count}``) and
+        the findings that remain, per rule."""
         self.ensure_one()
         groups = (
             self.env["inventory.balance.run.line"]
@@ -669,6 +744,15 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                 "proposed_count": proposed,
                 "counts_summary": "\n".join(
                     f"{get_rule(code).letter}. {get_rule(code).name}: {count}"
+                    + (
+                        self.env._(
+                            " (corrected %(corrected)s, remaining %(remaining)s)",
+                            corrected=corrected.get(code, 0),
+                            remaining=self._remaining_counts().get(code, 0),
+                        )
+                        if corrected is not None
+                        else ""
+                    )
                     for code, count in counts.items()
                 ),
             }

@@ -17,6 +17,18 @@ from ..tools.balance_rules import (
 from .inventory_balance_run_checks import KEY
 
 BATCH_SIZE = 1000
+# Reported rules reading the quants only: checked again after a batch's
+# corrections, which may have settled them.
+RECHECKED_AFTER = (
+    "negative",
+    "lot_missing",
+    "serial_quantity",
+    "package_location",
+    "archived_location",
+    "reserved_above_on_hand",
+    "lot_product",
+    "not_storable",
+)
 
 
 class InventoryBalanceRunCorrections(models.AbstractModel):
@@ -24,7 +36,13 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
     _description = "Inventory Balance Run: corrections"
 
     def _apply_corrections(self):
+        """Correct the proposed findings, batch by batch; return
+        ``{"corrected": {code: n}, "remaining": {code: n}}``: per rule, the
+        findings that a correction settled and those that remain (reported
+        for a person, or that no correction could settle).  A run that
+        corrected nothing stays checked."""
         self.ensure_one()
+        before = self.get_counts()
         self.env.cr.execute(
             SQL(
                 "SELECT DISTINCT product_id FROM inventory_balance_run_line "
@@ -33,14 +51,29 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
             )
         )
         product_ids = [row[0] for row in self.env.cr.fetchall() if row[0]]
-        taken = 0
         for batch in split_every(BATCH_SIZE, product_ids, list):
-            taken += self._correct_batch(batch)
+            self._correct_batch(batch)
             if not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         if self._checks_valuation():
-            taken += self._correct_valuation()
-        self._store_counts()
+            self._correct_valuation()
+        remaining = self._remaining_counts()
+        corrected = {
+            code: max(count - remaining.get(code, 0), 0)
+            for code, count in before.items()
+        }
+        taken = sum(corrected.values())
+        self._store_counts(corrected)
+        if not taken:
+            self.message_post(
+                body=self.env._(
+                    "Nothing corrected: %(remaining)s findings remain (reported "
+                    "for a person, or no correction could settle them); the run "
+                    "stays checked.",
+                    remaining=sum(remaining.values()),
+                )
+            )
+            return {"corrected": corrected, "remaining": remaining}
         self._write_workflow(
             {
                 "state": "corrected",
@@ -50,10 +83,11 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
         )
         self.message_post(
             body=self.env._(
-                "Corrected (%(policy)s as truth): %(taken)s corrections taken on "
-                "%(products)s products.%(documents)s",
+                "Corrected (%(policy)s as truth): %(taken)s findings corrected on "
+                "%(products)s products, %(remaining)s remain.%(documents)s",
                 policy=dict(self._fields["truth_policy"].selection)[self.truth_policy],
                 taken=taken,
+                remaining=sum(remaining.values()),
                 products=len(product_ids),
                 documents="".join(
                     " " + self.env._("%(kind)s: %(names)s", kind=kind, names=names)
@@ -71,6 +105,7 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                 ),
             )
         )
+        return {"corrected": corrected, "remaining": remaining}
 
     def _correct_batch(self, product_ids):
         """Check the batch again with its quants locked, then correct it."""
@@ -151,6 +186,10 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
         )
         taken = self.env.cr.rowcount
         self.env.invalidate_all()
+        # The reported rules that read the quants only, checked again: the
+        # corrections may have settled them (a reservation above on hand
+        # that the reservations explained).
+        self._run_checks(product_ids, codes=RECHECKED_AFTER)
         return taken
 
     @staticmethod
@@ -163,6 +202,181 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
             )
             for column in KEY
         )
+
+    def _quant_date_fields(self):
+        """The quant's stored lot dates (``product_expiry``), if installed."""
+        quant_fields = self.env["stock.quant"]._fields
+        return [
+            name
+            for name in ("expiration_date", "removal_date")
+            if name in quant_fields and quant_fields[name].store
+        ]
+
+    def _lot_dates_set_sql(self, quant="q"):
+        """``, expiration_date = lot.expiration_date, ...`` for an UPDATE of
+        quants ``quant`` with their lot as ``lot`` (nothing without
+        ``product_expiry``)."""
+        return SQL("").join(
+            SQL(
+                ", %s = (SELECT lot.%s FROM stock_lot lot WHERE lot.id = %s.lot_id)",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                SQL.identifier(quant),
+            )
+            for name in self._quant_date_fields()
+        )
+
+    def _correct_set_line_product_qty(self, targets):
+        """The line's quantity in its own unit is the truth: the done lines
+        of the moves found get their quantity in the product's unit
+        recomputed from it (as Odoo rounds it); the checkpoints from the
+        earliest line changed on are marked stale (they summed the old
+        figure), so that the engine reads the whole ledger until rebuilt."""
+        product_qty = self._line_product_qty_sql()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s)
+            UPDATE stock_move_line ml
+               SET quantity_product_uom = %(product_qty)s,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+              FROM uom_uom lu, product_product pp, product_template pt, uom_uom pu
+             WHERE ml.move_id IN (SELECT move_id FROM t) AND ml.state = 'done'
+               AND lu.id = ml.product_uom_id AND pp.id = ml.product_id
+               AND pt.id = pp.product_tmpl_id AND pu.id = pt.uom_id
+               AND %(product_qty)s <> ml.quantity_product_uom
+            RETURNING ml.company_id, ml.date
+            """,
+                targets=targets,
+                product_qty=product_qty,
+                uid=self.env.uid,
+            )
+        )
+        earliest = {}
+        for company_id, date in self.env.cr.fetchall():
+            if company_id not in earliest or date < earliest[company_id]:
+                earliest[company_id] = date
+        if earliest:
+            self.env["inventory.ledger.checkpoint"]._invalidate_from(earliest)
+        self.env["stock.move.line"].invalidate_model(["quantity_product_uom"])
+
+    def _correct_move_stray_quant(self, targets):
+        """A quant in a view or virtual location beyond the ledger there was
+        put there by hand: it is moved back to the internal location where
+        the ledger lacks its stock (the shortfall rule a found for the same
+        product, lot, package and owner; the largest), keeping its incoming
+        date, lot dates and package; never is its stock re-created there.
+        What no shortfall takes is set to the ledger of its location (removed
+        where the ledger has nothing: a view location)."""
+        join = self._key_join("q", "t")
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s),
+            stray AS (
+                SELECT q.id, q.product_id, q.lot_id, q.package_id, q.owner_id,
+                       q.quantity, t.found - t.expected AS surplus
+                  FROM t JOIN stock_quant q ON %(join)s
+                 WHERE t.found > t.expected AND q.quantity > 0
+            ),
+            home AS (
+                -- Moved only where that settles both ends without overshooting
+                -- either: the quant is no more than the surplus here and the
+                -- shortfall there (a quant whose quantity was changed rather
+                -- than moved is set to the ledger instead).
+                SELECT DISTINCT ON (s.id) s.id, a.location_id
+                  FROM stray s
+                  JOIN inventory_balance_run_line a
+                    ON a.run_id = %(run)s AND a.rule_code = 'quant_ledger'
+                   AND a.found < a.expected AND a.product_id = s.product_id
+                   AND a.lot_id IS NOT DISTINCT FROM s.lot_id
+                   AND a.package_id IS NOT DISTINCT FROM s.package_id
+                   AND a.owner_id IS NOT DISTINCT FROM s.owner_id
+                 WHERE s.quantity <= LEAST(s.surplus, a.expected - a.found)
+                                     + %(tolerance)s
+                 ORDER BY s.id, a.expected - a.found DESC, a.id
+            )
+            UPDATE stock_quant q
+               SET location_id = h.location_id,
+                   company_id = (SELECT company_id FROM stock_location
+                                  WHERE id = h.location_id),
+                   reserved_quantity = 0,
+                   write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                   %(lot_dates)s
+              FROM home h
+             WHERE q.id = h.id
+            RETURNING q.id
+            """,
+                targets=targets,
+                join=join,
+                run=self.id,
+                uid=self.env.uid,
+                lot_dates=self._lot_dates_set_sql(),
+                tolerance=self._tolerance(),
+            )
+        )
+        moved = [row[0] for row in self.env.cr.fetchall()]
+        if moved:
+            self.env["stock.quant"].invalidate_model()
+        self._correct_set_quant_to_ledger(targets)
+
+    def _correct_merge_quants(self, targets):
+        """One quant per key: the key's first quant takes the quantities and
+        reservations of the others, which are deleted."""
+        join = self._key_join("q", "t")
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s),
+            keyed AS (
+                SELECT q.id,
+                       ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY q.id) AS rank,
+                       SUM(q.quantity) OVER (PARTITION BY t.id) AS quantity,
+                       SUM(q.reserved_quantity) OVER (PARTITION BY t.id) AS reserved,
+                       MIN(q.in_date) OVER (PARTITION BY t.id) AS in_date
+                  FROM t JOIN stock_quant q ON %(join)s
+            ),
+            kept AS (
+                UPDATE stock_quant q
+                   SET quantity = k.quantity, reserved_quantity = k.reserved,
+                       in_date = k.in_date,
+                       write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM keyed k
+                 WHERE q.id = k.id AND k.rank = 1
+                RETURNING q.id
+            )
+            DELETE FROM stock_quant q USING keyed k
+             WHERE q.id = k.id AND k.rank > 1
+            """,
+                targets=targets,
+                join=join,
+                uid=self.env.uid,
+            )
+        )
+        self.env["stock.quant"].invalidate_model()
+
+    def _correct_set_quant_lot_dates(self, targets):
+        """The lot's expiration and removal dates are the truth: the quants
+        found take them."""
+        lot_dates = self._lot_dates_set_sql()
+        if not lot_dates:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH t AS (%(targets)s)
+            UPDATE stock_quant q
+               SET write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                   %(lot_dates)s
+              FROM t WHERE %(join)s AND q.lot_id IS NOT NULL
+            """,
+                targets=targets,
+                join=self._key_join("q", "t"),
+                uid=self.env.uid,
+                lot_dates=lot_dates,
+            )
+        )
+        self.env["stock.quant"].invalidate_model()
 
     def _correct_set_quant_to_ledger(self, targets):
         """Ledger truth: one quant per key holding the ledger quantity (and
@@ -187,6 +401,7 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                            WHEN q.inventory_quantity_set
                            THEN q.inventory_quantity - k.expected ELSE 0 END,
                        write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                       %(lot_dates)s
                   FROM keyed k
                  WHERE q.id = k.id AND k.rank = 1
                 RETURNING q.id
@@ -197,6 +412,7 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                 targets=targets,
                 join=join,
                 uid=self.env.uid,
+                lot_dates=self._lot_dates_set_sql(),
             )
         )
         self._insert_missing_quants(targets, join, "quantity")
@@ -394,31 +610,68 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
     def _insert_missing_quants(self, targets, join, column):
         """Create the quants the ``targets`` (rows with the key and
         ``expected``) need and that do not exist, with ``expected`` as their
-        ``column`` (quantity or reserved_quantity) and 0 as the other."""
+        ``column`` (quantity or reserved_quantity) and 0 as the other, as
+        Odoo would hold them: the incoming date of the key's last done line
+        into it (the ledger; now when there is none), their lot's expiration
+        and removal dates, the inventory fields in their normal state (no
+        count set, the location's next count date computed by Odoo)."""
         expected = SQL("t.expected")
         zero = SQL("0")
+        date_fields = self._quant_date_fields()
+        date_columns = SQL("").join(
+            SQL(", %s", SQL.identifier(name)) for name in date_fields
+        )
+        date_values = SQL("").join(
+            SQL(
+                ", (SELECT lot.%s FROM stock_lot lot WHERE lot.id = t.lot_id)",
+                SQL.identifier(name),
+            )
+            for name in date_fields
+        )
         self.env.cr.execute(
             SQL(
                 """
             WITH t AS (%(targets)s)
             INSERT INTO stock_quant
                 (product_id, location_id, lot_id, package_id, owner_id, company_id,
-                 quantity, reserved_quantity, in_date, create_uid, write_uid,
-                 create_date, write_date)
+                 quantity, reserved_quantity, in_date, inventory_quantity,
+                 inventory_diff_quantity, inventory_quantity_set, create_uid,
+                 write_uid, create_date, write_date %(date_columns)s)
             SELECT t.product_id, t.location_id, t.lot_id, t.package_id, t.owner_id,
-                   l.company_id, %(quantity)s, %(reserved)s, now() AT TIME ZONE 'UTC',
+                   l.company_id, %(quantity)s, %(reserved)s,
+                   COALESCE((
+                       SELECT MAX(ml.date) FROM stock_move_line ml
+                        WHERE ml.state = 'done' AND ml.product_id = t.product_id
+                          AND ml.location_dest_id = t.location_id
+                          AND ml.lot_id IS NOT DISTINCT FROM t.lot_id
+                          AND ml.result_package_id IS NOT DISTINCT FROM t.package_id
+                          AND ml.owner_id IS NOT DISTINCT FROM t.owner_id),
+                       now() AT TIME ZONE 'UTC'),
+                   0, 0, FALSE,
                    %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                   %(date_values)s
               FROM t JOIN stock_location l ON l.id = t.location_id
              WHERE t.expected <> 0
                AND NOT EXISTS (SELECT 1 FROM stock_quant q WHERE %(join)s)
+            RETURNING id
             """,
                 targets=targets,
                 join=join,
                 uid=self.env.uid,
                 quantity=expected if column == "quantity" else zero,
                 reserved=expected if column == "reserved_quantity" else zero,
+                date_columns=date_columns,
+                date_values=date_values,
             )
         )
+        created = self.env["stock.quant"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        if created:
+            # Odoo's own computation of the next count date (internal and
+            # transit locations), as for a quant it creates.
+            self.env.add_to_compute(created._fields["inventory_date"], created)
+            created.flush_recordset(["inventory_date"])
 
     def _correct_purge_quant(self, targets):
         """Delete the zero quants found (still zero: the batch is locked)."""

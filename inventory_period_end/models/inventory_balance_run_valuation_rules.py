@@ -535,3 +535,62 @@ class InventoryBalanceRunValuationRules(models.AbstractModel):
                 "; ".join(changes),
             )
         )
+
+    def _rule_valuation_flags_sql(self, ctx):
+        """(g) Done moves of standard-cost products whose stored valuation
+        flags disagree with their lines' locations: ``is_in`` where a line
+        enters the company's valued locations (internal or transit) from
+        outside them, ``is_out`` where one leaves them, and a value on a move
+        that is neither.  From a checkpoint, the moves after it.  With the
+        option *Check valuation* only (it reads every done move's lines)."""
+        if not self.check_valuation or "is_in" not in self.env["stock.move"]._fields:
+            return None
+        standard = self._valuation_categories("standard")
+        if not standard:
+            return None
+        return SQL(
+            """
+            SELECT m.product_id, m.location_dest_id, NULL::int, NULL::int, NULL::int,
+                   m.id, 0::float8, COALESCE(m.value, 0)::float8,
+                   CONCAT_WS(', ',
+                       CASE WHEN m.is_in IS DISTINCT FROM f.enters
+                            THEN %(is_in)s || f.enters::text END,
+                       CASE WHEN m.is_out IS DISTINCT FROM f.leaves
+                            THEN %(is_out)s || f.leaves::text END,
+                       CASE WHEN NOT f.enters AND NOT f.leaves
+                                 AND COALESCE(m.value, 0) <> 0
+                            THEN %(value)s END)
+              FROM stock_move m
+              JOIN run_products p ON p.id = m.product_id
+              JOIN product_product pp ON pp.id = m.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             CROSS JOIN LATERAL (
+                SELECT COALESCE(BOOL_OR(NOT sv AND dv), FALSE) AS enters,
+                       COALESCE(BOOL_OR(sv AND NOT dv), FALSE) AS leaves
+                  FROM (
+                    SELECT (s.company_id = %(company)s
+                            AND s.usage IN ('internal', 'transit')) AS sv,
+                           (d.company_id = %(company)s
+                            AND d.usage IN ('internal', 'transit')) AS dv
+                      FROM stock_move_line ml
+                      JOIN stock_location s ON s.id = ml.location_id
+                      JOIN stock_location d ON d.id = ml.location_dest_id
+                     WHERE ml.move_id = m.id AND ml.state = 'done'
+                       AND (ml.owner_id IS NULL OR ml.owner_id = %(partner)s)
+                  ) sides
+             ) f
+             WHERE m.state = 'done' AND m.company_id = %(company)s %(since)s
+               AND pt.categ_id = ANY(%(categs)s)
+               AND NOT COALESCE(m.is_dropship, FALSE)
+               AND (m.is_in IS DISTINCT FROM f.enters
+                    OR m.is_out IS DISTINCT FROM f.leaves
+                    OR NOT f.enters AND NOT f.leaves AND COALESCE(m.value, 0) <> 0)
+            """,
+            company=self.company_id.id,
+            partner=self.company_id.partner_id.id,
+            since=SQL("AND m.date > %s", ctx["since"]) if ctx["since"] else SQL(),
+            categs=standard,
+            is_in=self.env._("incoming should be "),
+            is_out=self.env._("outgoing should be "),
+            value=self.env._("valued while neither incoming nor outgoing"),
+        )

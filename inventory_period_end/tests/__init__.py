@@ -6,3 +6,4 @@ from . import test_balance_run_rpc
 from . import test_balance_run_valuation
 from . import test_access_period_end
 from . import test_precision
+from . import test_balance_catalogue

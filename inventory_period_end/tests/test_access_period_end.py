@@ -144,6 +144,14 @@ class TestAccessPeriodEnd(LedgerScenarioMixin, TransactionCase):
         self.assertEqual(run.state, "done")
         run.write({"product_ids": [Command.clear()]})
         self.assertEqual(run.state, "draft")
+        # A disagreement to correct (a run that corrects nothing stays
+        # checked).
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_quant SET quantity = quantity + 1 WHERE id = %s",
+            [self.env["stock.quant"].search([("quantity", ">", 0)], limit=1).id],
+        )
+        self.env.invalidate_all()
         run.action_run()
         run.with_user(self.users["pe_manager"]).action_apply_corrections()
         self.assertEqual(run.state, "corrected")

@@ -13,7 +13,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.inventory_period_end import uninstall_hook
 from odoo.addons.inventory_period_end.models import (
-    inventory_balance_run as balance_run_module,
+    inventory_balance_run_checks as checks_module,
 )
 from odoo.addons.inventory_period_end.models import (
     inventory_balance_run_corrections as corrections_module,
@@ -24,6 +24,8 @@ from .common import BalanceRunMixin
 
 @tagged("post_install", "-at_install")
 class TestBalanceRun(BalanceRunMixin, TransactionCase):
+    maxDiff = None
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -121,6 +123,8 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
                 ("quant_ledger", self.p1, self.bin1, no_lot): (53, 60, 7),
                 ("quant_ledger", self.p1, self.bin2, no_lot): (15, 19, 4),
                 ("quant_ledger", self.p3, self.bin1, no_lot): (19, 0, -19),
+                # The phantom is a second quant of the key.
+                ("duplicate_quant", self.p1, self.bin2, no_lot): (1, 2, 1),
             },
         )
         impacts = {
@@ -138,10 +142,19 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual(self._quant_total(self.p1, self.bin2), (15.0, 1))
         self.assertEqual(self._quant_total(self.p3, self.bin1), (19.0, 1))
         self.assertEqual(
-            set(run.line_ids.mapped("message")), {"Quant adjusted to ledger quantity"}
+            set(run.line_ids.mapped("message")),
+            {
+                "Quant adjusted to ledger quantity",
+                "Quants of the key merged into one (quantities and reservations "
+                "summed)",
+            },
         )
         self.assertEqual(set(run.line_ids.mapped("action")), {"taken"})
-        self.assertIn("3 corrections taken", run.message_ids[0].body)
+        self.assertIn("4 findings corrected", run.message_ids[0].body)
+        self.assertIn(
+            "a. Quant quantity vs ledger: 3 (corrected 3, remaining 0)",
+            run.counts_summary,
+        )
         # The stock read by Odoo follows (internal locations only).
         self.assertEqual(self.p1.qty_available, 53 + 15 + 38)
 
@@ -194,9 +207,13 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
             quant.id,
         )
         run = self._report()
+        no_lot = self.lot_a.browse()
         self.assertEqual(
             self._findings(run),
-            {("quant_ledger", self.p1, self.bin1, self.lot_a.browse()): (53, 106, 53)},
+            {
+                ("quant_ledger", self.p1, self.bin1, no_lot): (53, 106, 53),
+                ("duplicate_quant", self.p1, self.bin1, no_lot): (1, 2, 1),
+            },
         )
         self._correct_and_recheck(run)
         self.assertEqual(self._quant_total(self.p1, self.bin1), (53.0, 1))
@@ -322,9 +339,11 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertEqual(negative.value_impact, -7.5)
         self.assertEqual(negative.action, "reported")
         self._correct_and_recheck(run)
-        negative = run.line_ids.filtered(lambda line: line.rule_code == "negative")
-        self.assertEqual(negative.action, "reported")
-        self.assertEqual(negative.found, -3)
+        # Settled by the quantity's correction: checked again, gone.
+        self.assertFalse(
+            run.line_ids.filtered(lambda line: line.rule_code == "negative")
+        )
+        self.assertEqual(run.state, "corrected")
         self.assertEqual(self._quant_total(self.p3, self.bin1), (19.0, 1))
 
     def test_negative_allowed(self):
@@ -343,9 +362,10 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
     def test_lot_missing(self):
         self._sql(
             "UPDATE stock_quant SET lot_id = NULL "
-            "WHERE product_id = %s AND lot_id = %s",
+            "WHERE product_id = %s AND lot_id = %s AND location_id = %s",
             self.p2.id,
             self.lot_b.id,
+            self.bin2.id,
         )
         run = self._report()
         self.assertEqual(
@@ -913,9 +933,10 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
 
     def test_transit_surplus_in_lots_reported(self):
         """Lot-tracked stock left in transit with no open move to receive it:
-        proposed, but an adjustment of the product's quantity cannot take a
-        lot's stock, so the correcting run reports it, saying so, and posts
-        nothing."""
+        an adjustment of the product's quantity cannot take a lot's stock, so
+        the report-only run already reports it for a person, saying so (it
+        proposes only what a correcting run does), and the correcting run
+        posts nothing and stays checked."""
         self._move(self.p2, self.bin2, self.transit, 5, self._days_ago(3), self.lot_b)
         run = self._report()
         self.assertEqual(
@@ -929,23 +950,54 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
                 ): (0, 5, 5),
             },
         )
-        self.assertEqual(run.line_ids.action, "proposed")
+        self.assertEqual(
+            (run.line_ids.action, run.line_ids.correction), ("reported", "none")
+        )
+        self.assertIn("held in lots, packages or for an owner", run.line_ids.message)
         run.mode = "balance"
         run.action_run()
         before = self._checksums()
-        run.with_user(self.manager).action_apply_corrections()
+        outcome = run.with_user(self.manager).apply_corrections()
         self.assertEqual(self._checksums(), before)
         self.assertFalse(run.adjustment_ids)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(sum(outcome["corrected"].values()), 0)
+        self.assertEqual(outcome["remaining"]["transit_open_moves"], 1)
         self.assertEqual(
             (run.line_ids.action, run.line_ids.correction), ("reported", "none")
         )
         self.assertIn("held in lots, packages or for an owner", run.line_ids.message)
         self.assertEqual(self._report().line_count, 1)
 
+    def test_ids_that_do_not_exist(self):
+        """Every public way in names the id that does not exist, never a
+        foreign-key error."""
+        for field, label in (
+            ("company_id", "company"),
+            ("warehouse_ids", "warehouse"),
+            ("location_ids", "location"),
+            ("categ_ids", "product category"),
+            ("product_ids", "product"),
+        ):
+            value = 987654321 if field == "company_id" else [987654321]
+            with self.subTest(field=field):
+                with self.assertRaisesRegex(
+                    UserError, f"No {label} with id 987654321 exists"
+                ):
+                    self.Run.start_report({field: value})
+                if field != "company_id":
+                    run = self.Run.create({})
+                    with self.assertRaisesRegex(UserError, "987654321"):
+                        run.write({field: [(6, 0, [987654321])]})
+                    with self.assertRaisesRegex(UserError, "987654321"):
+                        run.write({field: [(4, 987654321)]})
+
     def test_rights_and_modes(self):
         self._sql(
-            "UPDATE stock_quant SET quantity = 1 WHERE product_id = %s",
+            "UPDATE stock_quant SET quantity = 1 WHERE product_id = %s "
+            "AND location_id = %s",
             self.p3.id,
+            self.bin1.id,
         )
         run = self.Run.with_user(self.user).create(
             {"product_ids": [(6, 0, self.products.ids)], "mode": "balance"}
@@ -971,7 +1023,7 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         self.assertNotIn(other, visible)
 
     def test_stock_indexes_and_uninstall(self):
-        names = [name for name, _table, _sql in balance_run_module.STOCK_INDEXES]
+        names = [name for name, _table, _sql in checks_module.STOCK_INDEXES]
         query = "SELECT COUNT(*) FROM pg_indexes WHERE indexname = ANY(%s)"
         self.env.cr.execute(query, [names])
         self.assertEqual(self.env.cr.fetchone()[0], 4)
@@ -1032,7 +1084,8 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         run.mode = "balance"
         run.action_run()
         counts = run.with_user(self.manager).apply_corrections()
-        self.assertEqual(counts["quant_ledger"], 1)
+        self.assertEqual(counts["corrected"]["quant_ledger"], 1)
+        self.assertEqual(sum(counts["remaining"].values()), 0)
         self.assertEqual(run.line_ids.action, "taken")
         self.assertEqual(
             self.Run.browse(

@@ -88,7 +88,9 @@ class TestBalanceRunRpc(BalanceRunMixin, HttpCase):
             self._call("rpc_balance_user", "apply_corrections", [[run_id]])
         self.assertIn("administrators", caught.exception.faultString)
         counts = self._call("rpc_balance_manager", "apply_corrections", [[run_id]])
-        self.assertEqual(counts["quant_ledger"], 1)
+        self.assertEqual(counts["corrected"]["quant_ledger"], 1)
+        self.assertEqual(sum(counts["remaining"].values()), 0)
+        self.assertEqual(counts["state"], "corrected")
         self.assertEqual(self._quant_total(self.p1, self.bin1), (53.0, 1))
         again = self._call(
             "rpc_balance_user", "start_report", [{"product_ids": self.products.ids}]

@@ -15,6 +15,27 @@ Truth policies:
 - ``counted``: the quants (the counted stock) are the truth; inventory moves
   are posted so that the ledger matches them.
 
+The source of truth, rule by rule (``BalanceRule.truth`` says it for each):
+
+- quantities of quants, in every location (internal, transit, view,
+  virtual): the ledger of done move lines, each line counted with its
+  ``quantity`` in the line's unit converted to the product's unit; a line's
+  stored ``quantity_product_uom`` that disagrees is corrected from it first
+  (rule ``line_product_qty``), never the other way round;
+- a correction never creates what the ledger does not show: a stray quant in
+  a view or virtual location is moved back where the ledger lacks it (or
+  removed), it is never re-created at the other end;
+- quants a correction creates or changes carry their lot's expiration and
+  removal dates, an incoming date from the ledger (the key's last incoming
+  line) and Odoo's inventory fields in their normal state;
+- one quant per key (product, location, lot, package, owner);
+- reservations: the move lines not done;
+- lot dates on quants: the lot;
+- what no figure settles (negative stock, a lot of another product, stock
+  of a product no longer storable, a serial in several places, valuation
+  flags, reserved above on hand that the reservations do not explain) is
+  reported, with why, for a person to settle.
+
 Whatever the policy, reservations follow the reserved move lines, zero quants
 are purged (when the run's option says so), the stock in transit beyond the
 open moves out of it is written off (option *balance goods in transit*), the
@@ -31,6 +52,10 @@ POLICIES = ("ledger", "counted")
 
 # Corrections a correcting run knows how to make.
 CORRECTIONS = (
+    "set_line_product_qty",
+    "move_stray_quant",
+    "merge_quants",
+    "set_quant_lot_dates",
     "set_quant_to_ledger",
     "post_inventory_move",
     "set_reserved_to_move_lines",
@@ -68,6 +93,9 @@ class BalanceRule:
     # expected (a surplus) are corrected; the others (a shortfall) are
     # reported with this message.
     shortfall_message: str = ""
+    # The figure this rule takes as the truth (documentation, shown in the
+    # matrix and the readme).
+    truth: str = "the done move lines (the ledger)"
 
     def correction(self, policy):
         """The correction under ``policy`` (``ledger`` or ``counted``)."""
@@ -177,7 +205,15 @@ RULES = (
         name="Stock in a view location",
         severity="error",
         message="Stock in a view location, which Odoo forbids",
-        corrections=_same(Correction("none", "none", _REPORTED)),
+        corrections=_same(
+            Correction(
+                "ledger",
+                "move_stray_quant",
+                "Stray quant moved back where the ledger has the stock (removed "
+                "where it has none)",
+            )
+        ),
+        truth="the ledger (nothing moves into a view location)",
     ),
     BalanceRule(
         code="transit_open_moves",
@@ -273,6 +309,112 @@ RULES = (
         option="check_ageing",
     ),
     BalanceRule(
+        code="virtual_quant_ledger",
+        letter="a",
+        name="Quant vs ledger in a virtual location",
+        severity="warning",
+        message="Quant quantity in a virtual location (vendors, customers, "
+        "inventory, production) differs from the ledger",
+        corrections=_same(
+            Correction(
+                "ledger",
+                "move_stray_quant",
+                "Stray quant moved back where the ledger has the stock, else set "
+                "to the ledger",
+            )
+        ),
+        truth="the ledger of done move lines into and out of the location",
+    ),
+    BalanceRule(
+        code="duplicate_quant",
+        letter="a",
+        name="Several quants for one key",
+        severity="error",
+        message="Several quants hold one product, location, lot, package and owner",
+        corrections=_same(
+            Correction(
+                "one_quant",
+                "merge_quants",
+                "Quants of the key merged into one (quantities and reservations "
+                "summed)",
+            )
+        ),
+        truth="one quant per key (Odoo's own invariant)",
+    ),
+    BalanceRule(
+        code="reserved_above_on_hand",
+        letter="b",
+        name="Reserved above on hand",
+        severity="error",
+        message="The quant reserves more than it holds. Manual where the "
+        "quantity and reservation rules find nothing: the reserved move lines ask "
+        "for more than the ledger puts there; unreserve the transfers",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        truth="the ledger (on hand) and the move lines (reserved)",
+    ),
+    BalanceRule(
+        code="lot_product",
+        letter="d",
+        name="Lot of another product",
+        severity="error",
+        message="The quant's lot or serial number belongs to another product. "
+        "Manual: no figure says which product the stock is; move it to a lot "
+        "of its product with an adjustment",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        truth="the lot's product",
+    ),
+    BalanceRule(
+        code="not_storable",
+        letter="d",
+        name="Stock of a product no longer storable",
+        severity="error",
+        message="Stock held by a product that is not storable any more. Manual: "
+        "make it storable again, or write the stock off first",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        truth="the product's type",
+    ),
+    BalanceRule(
+        code="lot_dates",
+        letter="d",
+        name="Quant expiry dates vs its lot's",
+        severity="warning",
+        message="The quant's expiration or removal date differs from its lot's",
+        corrections=_same(
+            Correction(
+                "lot", "set_quant_lot_dates", "Quant dates set to its lot's dates"
+            )
+        ),
+        truth="the lot's expiration and removal dates",
+    ),
+    BalanceRule(
+        code="line_product_qty",
+        letter="h",
+        name="Move line quantity in the product's unit",
+        severity="error",
+        message="The done move line's quantity in the product's unit disagrees "
+        "with its quantity in the line's unit",
+        corrections=_same(
+            Correction(
+                "line_quantity",
+                "set_line_product_qty",
+                "Quantity in the product's unit recomputed from the line's "
+                "quantity (checkpoints after it marked stale)",
+            )
+        ),
+        truth="the line's quantity in its own unit",
+    ),
+    BalanceRule(
+        code="valuation_flags",
+        letter="g",
+        name="Move valuation flags vs locations",
+        severity="warning",
+        message="The done move's valuation (incoming, outgoing, value) disagrees "
+        "with its locations (standard cost). Manual: revalue the move in Odoo "
+        "(Adjust Valuation)",
+        corrections=_same(Correction("none", "none", _REPORTED)),
+        truth="the move's locations",
+    ),
+    BalanceRule(
         code="zero_quant",
         letter="i",
         name="Zero quant",
@@ -285,12 +427,20 @@ RULES = (
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 # The stages in which a correcting run corrects one batch, each checked again
-# after the corrections of the stage before, which it depends on: quantities
-# first (they may create or merge quants) and reservations on the resulting
+# after the corrections of the stage before, which it depends on: the lines'
+# quantities in the product's unit first (the ledger reads them); the stray
+# quants of view and virtual locations moved back (so that the quantity rule
+# does not re-create their stock where they came from; before the merge of
+# duplicates, which would fold a stray into the quant of its key); one quant
+# per key and the lots' dates; then quantities (they may create or merge quants) and
+# reservations on the resulting
 # quants; then the stock in transit beyond the open moves (the quantity
 # corrected first); then the purge of what became zero; then the AVCO costs
 # (from the moves, those written off included).
 CORRECTION_STAGES = (
+    ("line_product_qty",),
+    ("view_location", "virtual_quant_ledger"),
+    ("duplicate_quant", "lot_dates"),
     ("quant_ledger", "reserved"),
     ("transit_open_moves",),
     ("zero_quant",),
@@ -300,6 +450,9 @@ CORRECTION_ORDER = tuple(code for stage in CORRECTION_STAGES for code in stage)
 # Rules of the product's valuation: whole products, so only in runs not
 # limited to locations; their value impact comes from their own statement.
 VALUATION_RULES = ("valuation_remaining", "valuation_fifo", "valuation_avco")
+# Rules whose statements add a ``detail`` column: the line's message names
+# what disagrees (every location of a serial, ...).
+DETAILED_RULES = ("serial_quantity", "valuation_flags", "lot_product")
 # Corrections of the whole company, made once after the batches of products.
 COMPANY_CORRECTIONS = ("valuation_account",)
 
