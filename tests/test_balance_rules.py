@@ -167,3 +167,33 @@ def test_correction_stages():
     assert flat.index("quant_ledger") < flat.index("transit_open_moves")
     assert flat.index("transit_open_moves") < flat.index("zero_quant")
     assert flat[-1] == "valuation_avco"
+
+
+def test_every_rule_names_its_source_of_truth():
+    for rule in rules.RULES:
+        assert rule.truth, rule.code
+
+
+def test_stages_never_make_stock_worse():
+    """The lines' quantities are corrected before anything reads the ledger;
+    stray quants are moved back before rule a could re-create their stock and
+    before duplicates are merged (which would fold a stray into its key)."""
+    order = rules.CORRECTION_ORDER
+    assert order.index("line_product_qty") == 0
+    for stray in ("view_location", "virtual_quant_ledger"):
+        assert order.index(stray) < order.index("quant_ledger")
+        assert order.index(stray) < order.index("duplicate_quant")
+        assert rules.get_rule(stray).correction("counted").action == (
+            "move_stray_quant"
+        )
+    assert rules.get_rule("line_product_qty").correction("ledger").winner == (
+        "line_quantity"
+    )
+
+
+def test_manual_rules_say_why():
+    for code in ("lot_product", "not_storable", "valuation_flags"):
+        rule = rules.get_rule(code)
+        assert not rule.corrects("ledger", ("purge_zero_quants",))
+        assert "Manual" in rules.line_message(code, "ledger")
+    assert set(rules.DETAILED_RULES) <= set(rules.RULES_BY_CODE)
