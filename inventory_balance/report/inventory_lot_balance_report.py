@@ -352,26 +352,59 @@ class InventoryLotBalanceReport(models.Model):
         return result
 
     @api.model
+    def _product_labels(self, product_ids):
+        """``{id: (display name, reference, unit name)}`` of products, read
+        in one statement: the ORM's display name costs a quarter of a
+        millisecond a product, seconds for the tens of thousands of a full
+        answer.  Variants with attributes keep the ORM's display name (with
+        their attribute values)."""
+        lang = self.env.lang or "en_US"
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pp.id, pp.default_code,
+                       COALESCE(pt.name ->> %(lang)s, pt.name ->> 'en_US'),
+                       COALESCE(u.name ->> %(lang)s, u.name ->> 'en_US'),
+                       COALESCE(pp.combination_indices, '') <> ''
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom u ON u.id = pt.uom_id
+                 WHERE pp.id = ANY(%(ids)s)
+                """,
+                lang=lang,
+                ids=list(product_ids),
+            )
+        )
+        labels, variants = {}, []
+        for product_id, code, name, uom, is_variant in self.env.cr.fetchall():
+            labels[product_id] = (f"[{code}] {name}" if code else name, code, uom)
+            if is_variant:
+                variants.append(product_id)
+        for product in self.env["product.product"].browse(variants):
+            _name, code, uom = labels[product.id]
+            labels[product.id] = (product.display_name, code, uom)
+        return labels
+
+    @api.model
     def _label_lot_balances(self, result):
         """Add the names of products, lots and conditions to the lines."""
         lines = result["lots"] + result["summary"]
-        products = self.env["product.product"].browse(
-            {line["product_id"] for line in lines}
+        products = self._product_labels({line["product_id"] for line in lines})
+        lot_ids = list({line["lot_id"] for line in result["lots"]})
+        self.env.cr.execute(
+            SQL("SELECT id, name FROM stock_lot WHERE id = ANY(%s)", lot_ids)
         )
-        lots = self.env["stock.lot"].browse({line["lot_id"] for line in result["lots"]})
+        lot_names = dict(self.env.cr.fetchall())
         conditions = self.env["inventory.condition"].browse(
             {line["condition_id"] for line in lines if line["condition_id"]}
         )
-        product_names = {p.id: p.display_name for p in products}
-        product_codes = {p.id: p.default_code or False for p in products}
-        uom_names = {p.id: p.uom_id.name for p in products}
-        lot_names = {lot.id: lot.name for lot in lots}
         condition_codes = {c.id: c.code for c in conditions}
         condition_names = {c.id: c.name for c in conditions}
         for line in lines:
-            line["product"] = product_names[line["product_id"]]
-            line["default_code"] = product_codes[line["product_id"]]
-            line["uom"] = uom_names[line["product_id"]]
+            name, code, uom = products[line["product_id"]]
+            line["product"] = name
+            line["default_code"] = code or False
+            line["uom"] = uom
             line["condition"] = condition_codes.get(line["condition_id"], False)
             line["condition_name"] = condition_names.get(line["condition_id"], False)
             if "lot_id" in line:

@@ -250,6 +250,9 @@ class TestLotBalances(LotBalanceScenarioMixin, TransactionCase):
         in_transit = lines[uab, l4.id, "good", False]
         self.assertEqual((in_transit["units"], in_transit["in_transit"]), (3, 288.0))
         self.assertEqual(in_transit["available"], 0.0)
+        self.assertEqual(oldest["product"], self.uab.display_name)
+        self.assertEqual(oldest["lot"], "UAB-L1")
+        self.assertEqual((oldest["default_code"], oldest["uom"]), ("UAB123", "Units"))
         summary = self._summary(result)
         self.assertEqual(summary[uab, "good"]["units"], 10)
         self.assertEqual(summary[uab, "good"]["quantity"], 960.0)
