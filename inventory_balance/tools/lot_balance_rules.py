@@ -62,43 +62,52 @@ def is_partial(quantity, standard_count):
 
 
 def unit_figures(row):
-    """The figures one balance row adds to its lines."""
+    """The figures one balance row adds to its lines (in the order of
+    ``NUMBERS``) and whether it is an odd unit."""
     quantity = row["quantity"]
-    transit = row["usage"] == "transit"
-    on_hand = 0.0 if transit else quantity
-    reserved = row.get("reserved") or 0.0
     is_unit = bool(row["package_id"])
-    odd = is_unit and is_odd(quantity, row.get("standard_count"))
-    return {
-        "units": 1 if is_unit else 0,
-        "quantity": quantity,
-        "on_hand": on_hand,
-        "in_transit": quantity if transit else 0.0,
-        "reserved": reserved,
-        "available": on_hand - reserved if row["condition_available"] else 0.0,
-        "odd_count": 1 if odd else 0,
-        "partial_count": 1
-        if is_unit and is_partial(quantity, row.get("standard_count"))
-        else 0,
-    }, odd
+    standard = row.get("standard_count")
+    transit = row["usage"] == "transit"
+    reserved = row.get("reserved") or 0.0
+    on_hand = 0.0 if transit else quantity
+    odd = is_unit and is_odd(quantity, standard)
+    return (
+        1 if is_unit else 0,
+        quantity,
+        on_hand,
+        quantity if transit else 0.0,
+        reserved,
+        on_hand - reserved if row["condition_available"] else 0.0,
+        1 if odd else 0,
+        1 if is_unit and is_partial(quantity, standard) else 0,
+    ), odd
 
 
-def _new_line(keys, standard_count):
-    return {**keys, **dict.fromkeys(NUMBERS, 0.0), "standard_count": standard_count}
+def _add(totals, figures):
+    totals[0] += figures[0]
+    totals[1] += figures[1]
+    totals[2] += figures[2]
+    totals[3] += figures[3]
+    totals[4] += figures[4]
+    totals[5] += figures[5]
+    totals[6] += figures[6]
+    totals[7] += figures[7]
 
 
-def _add(line, figures):
-    for name in NUMBERS:
-        line[name] += figures[name]
-
-
-def _finish(lines):
-    for line in lines:
-        for name in ("units", "odd_count", "partial_count"):
-            line[name] = int(line[name])
-        for name in ("quantity", "on_hand", "in_transit", "reserved", "available"):
-            line[name] = round(line[name], 6) + 0.0
-    return lines
+def _as_line(keys, totals, standard_count):
+    units, quantity, on_hand, in_transit, reserved, available, odd, partial = totals
+    keys.update(
+        units=int(units),
+        quantity=round(quantity, 6) + 0.0,
+        on_hand=round(on_hand, 6) + 0.0,
+        in_transit=round(in_transit, 6) + 0.0,
+        reserved=round(reserved, 6) + 0.0,
+        available=round(available, 6) + 0.0,
+        odd_count=int(odd),
+        partial_count=int(partial),
+        standard_count=standard_count,
+    )
+    return keys
 
 
 def group_lot_balances(rows):
@@ -110,56 +119,71 @@ def group_lot_balances(rows):
         and condition: the figures, ``loose_quantity`` and ``lots``, the number
         of distinct lots), both in the order the rows first name them
     """
-    lots = {}
-    summary = {}
+    # Accumulators as lists (a few hundred thousand rows at scale).
+    lots = {}  # key -> [totals, standard, odd units]
+    summary = {}  # key -> [totals, standard, loose quantity, lot ids]
+    width = len(NUMBERS)
     for row in rows:
         figures, odd = unit_figures(row)
         standard = row.get("standard_count") or False
-        product_key = (row["product_id"], row["condition_id"])
-        total = summary.get(product_key)
+        product_id, condition_id = row["product_id"], row["condition_id"]
+        total = summary.get((product_id, condition_id))
         if total is None:
-            total = summary[product_key] = _new_line(
-                {"product_id": row["product_id"], "condition_id": row["condition_id"]},
+            total = summary[product_id, condition_id] = [
+                [0] * width,
                 standard,
-            )
-            total["loose_quantity"] = 0.0
-            total["lot_ids"] = set()
-        _add(total, figures)
-        if not row["package_id"]:
-            total["loose_quantity"] += row["quantity"]
-        if not row["lot_id"]:
-            continue
-        total["lot_ids"].add(row["lot_id"])
+                0.0,
+                set(),
+            ]
+        _add(total[0], figures)
         loose = not row["package_id"]
-        key = (row["product_id"], row["lot_id"], row["condition_id"], loose)
+        if loose:
+            total[2] += row["quantity"]
+        lot_id = row["lot_id"]
+        if not lot_id:
+            continue
+        total[3].add(lot_id)
+        key = (product_id, lot_id, condition_id, loose)
         line = lots.get(key)
         if line is None:
-            line = lots[key] = _new_line(
-                {
-                    "product_id": row["product_id"],
-                    "lot_id": row["lot_id"],
-                    "condition_id": row["condition_id"],
-                    "loose": loose,
-                },
-                standard,
-            )
-            line["odd_units"] = []
-        _add(line, figures)
+            line = lots[key] = [[0] * width, standard, []]
+        _add(line[0], figures)
         if odd:
-            line["odd_units"].append(
+            line[2].append(
                 {
                     "package_id": row["package_id"],
                     "package": row.get("package") or False,
                     "quantity": row["quantity"],
                 }
             )
-    for total in summary.values():
-        total["lots"] = len(total.pop("lot_ids"))
-        total["loose_quantity"] = round(total["loose_quantity"], 6) + 0.0
-    return {
-        "lots": _finish(list(lots.values())),
-        "summary": _finish(list(summary.values())),
-    }
+    lot_lines = []
+    for (product_id, lot_id, condition_id, loose), (totals, std, odd) in lots.items():
+        line = _as_line(
+            {
+                "product_id": product_id,
+                "lot_id": lot_id,
+                "condition_id": condition_id,
+                "loose": loose,
+            },
+            totals,
+            std,
+        )
+        line["odd_units"] = odd
+        lot_lines.append(line)
+    summary_rows = []
+    for (product_id, condition_id), (
+        totals,
+        std,
+        loose_qty,
+        lot_ids,
+    ) in summary.items():
+        line = _as_line(
+            {"product_id": product_id, "condition_id": condition_id}, totals, std
+        )
+        line["loose_quantity"] = round(loose_qty, 6) + 0.0
+        line["lots"] = len(lot_ids)
+        summary_rows.append(line)
+    return {"lots": lot_lines, "summary": summary_rows}
 
 
 def sum_lot_lines(lines):
@@ -169,7 +193,8 @@ def sum_lot_lines(lines):
     for line in lines:
         key = (line["product_id"], line["condition_id"])
         total = totals.setdefault(key, dict.fromkeys(NUMBERS, 0.0))
-        _add(total, line)
+        for name in NUMBERS:
+            total[name] += line[name]
     return {
         key: {name: round(value, 6) + 0.0 for name, value in total.items()}
         for key, total in totals.items()
