@@ -37,8 +37,8 @@
     "assets": {
         "web.assets_backend": [
             "inventory_balance/static/src/sheet_grid/*",
-        ],
             "inventory_balance/static/src/adjustment_change/*",
+        ],
         "web.assets_tests": [
             "inventory_balance/static/tests/tours/*",
         ],
