@@ -23,5 +23,10 @@
         "wizards/inventory_snapshot_compare_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "inventory_snapshot/static/tests/tours/*",
+        ],
+    },
     "installable": True,
 }

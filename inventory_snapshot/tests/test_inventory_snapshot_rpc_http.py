@@ -165,3 +165,24 @@ class TestInventorySnapshotRpcHttp(HttpCase):
             action["domain"] + [("max_change", ">", 0)]
         )
         self.assertEqual(changed.product_id, self.variants[1])
+
+    def test_compare_tour(self):
+        """Chromium: two snapshots compared from their list open on the
+        changed rows, named by variant."""
+        Snapshot = self.env["inventory.snapshot"]
+        Snapshot.take_snapshot("Tour first", categ_ids=self.categ.ids)
+        self.env["stock.quant"]._update_available_quantity(
+            self.variants.filtered(
+                lambda v: v.product_template_attribute_value_ids.filtered(
+                    lambda ptav: ptav.name == "Blue"
+                )
+            ),
+            self.stock,
+            4,
+        )
+        Snapshot.take_snapshot("Tour second", categ_ids=self.categ.ids)
+        self.start_tour(
+            "/odoo/action-inventory_snapshot.inventory_snapshot_action",
+            "inventory_snapshot_compare",
+            login="snap_rpc_taker",
+        )
