@@ -118,6 +118,13 @@ class InventoryBalanceSheet(models.Model):
     column_ids = fields.One2many(
         "inventory.balance.sheet.column", "sheet_id", string="Columns", copy=True
     )
+    row_order = fields.Json(
+        string="Row Order",
+        copy=True,
+        help="Product variant ids in the order the sheet shows its rows within "
+        "each product group (set by moving rows, move_row); products not in it "
+        "follow in the default order (reference, name).",
+    )
     override_ids = fields.One2many(
         "inventory.balance.sheet.override", "sheet_id", string="Overrides"
     )
@@ -287,8 +294,23 @@ class InventoryBalanceSheet(models.Model):
             )
             by_group[owner].append(product.id)
         Product = self.env["product.product"]
+        # the rows moved by hand first, in their order; the others after
+        position = {
+            pid: index
+            for index, pid in enumerate(
+                p for p in (self.row_order or []) if isinstance(p, int)
+            )
+        }
         return [
-            (category, Product.browse(by_group[category.id]))
+            (
+                category,
+                Product.browse(
+                    sorted(
+                        by_group[category.id],
+                        key=lambda pid: position.get(pid, len(position)),
+                    )
+                ),
+            )
             for category in categories
             if by_group[category.id]
         ]
@@ -1057,6 +1079,35 @@ class InventoryBalanceSheet(models.Model):
                 vals["visible"] = code in shown
             by_code[code].write(vals)
         return True
+
+    def move_row(self, product_id, step):
+        """Move a product's row up (``step`` -1) or down (1) within its
+        product group, for everyone who reads the sheet (the grid, the data
+        and the exports follow).
+
+        :param product_id: product variant id (a row of the sheet)
+        :param step: -1 (up) or 1 (down); at the top or bottom of its group
+            the row stays
+        :return: the product ids of the group, in their new order
+        """
+        self.ensure_one()
+        self.check_access("write")
+        check_ids_exist(self.env, "product_id", product_id)
+        if step not in (-1, 1):
+            raise UserError(self.env._("A row moves one place up (-1) or down (1)."))
+        # every row of the sheet, group by group, in the order shown
+        order = [
+            list(products.ids) for _category, products in self._products_by_group()
+        ]
+        for ids in order:
+            if product_id in ids:
+                index = ids.index(product_id)
+                target = index + step
+                if 0 <= target < len(ids):
+                    ids[index], ids[target] = ids[target], ids[index]
+                    self.row_order = [pid for group in order for pid in group]
+                return ids
+        raise UserError(self.env._("This product is not in the sheet."))
 
     # ----------------------------------------------------------- exports
     def _export_payload(self):

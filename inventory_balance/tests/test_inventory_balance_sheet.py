@@ -521,6 +521,56 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertEqual(codes.index("sales"), len(codes) - 1)
         self.assertNotIn("end_value", sheet._visible_columns())
 
+    def test_rows_moved_within_their_group(self):
+        """Rows move up and down within their product group, for the sheet:
+        its data, grid and exports follow; the other groups keep theirs."""
+        sheet = self._sheet(
+            category_ids=[Command.set((self.group | self.other_group).ids)]
+        )
+        as_planner = sheet.with_user(self.planner)
+
+        def rows(data):
+            return list(dict.fromkeys(row["product_id"] for row in data["rows"]))
+
+        self.assertEqual(
+            rows(sheet.get_sheet_data()), [self.pa.id, self.pb.id, self.pc.id]
+        )
+        self.assertEqual(as_planner.move_row(self.pb.id, -1), [self.pb.id, self.pa.id])
+        self.assertEqual(
+            rows(sheet.get_sheet_data()), [self.pb.id, self.pa.id, self.pc.id]
+        )
+        self.assertEqual(
+            rows(sheet.get_grid_data(category_id=self.group.id)),
+            [self.pb.id, self.pa.id],
+        )
+        exported = sheet._export_payload()["groups"][0]["rows"]
+        self.assertEqual(
+            [row["product"] for row in exported],
+            [self.pb.display_name, self.pa.display_name],
+        )
+        # at the top of its group it stays; alone in its group too
+        self.assertEqual(as_planner.move_row(self.pb.id, -1), [self.pb.id, self.pa.id])
+        self.assertEqual(as_planner.move_row(self.pc.id, 1), [self.pc.id])
+        # and back down
+        as_planner.move_row(self.pb.id, 1)
+        self.assertEqual(
+            rows(sheet.get_sheet_data()), [self.pa.id, self.pb.id, self.pc.id]
+        )
+        # a copy keeps the order
+        sheet.move_row(self.pb.id, -1)
+        self.assertEqual(
+            rows(sheet.copy().get_sheet_data())[:2], [self.pb.id, self.pa.id]
+        )
+        with self.assertRaises(UserError):
+            sheet.move_row(self.pb.id, 2)
+        outside = self.env["product.product"].create(
+            {"name": "Elsewhere", "is_storable": True}
+        )
+        with self.assertRaisesRegex(UserError, "not in the sheet"):
+            sheet.move_row(outside.id, 1)
+        with self.assertRaisesRegex(UserError, "product_id: no product"):
+            sheet.move_row(987654321, 1)
+
     def test_formula_refused(self):
         sheet = self._sheet()
         with self.assertRaises(ValidationError):

@@ -140,3 +140,9 @@ class TestInventoryBalanceSheetRpc(SheetScenarioMixin, HttpCase):
         self.assertEqual(
             sheet._visible_columns(), ["beginning", "sales", "production", "end"]
         )
+        # the row moved in the grid: kept on the sheet, for its data and exports
+        data = sheet.get_sheet_data(category_id=self.group.id)
+        self.assertEqual(
+            list(dict.fromkeys(row["product_id"] for row in data["rows"])),
+            [self.pb.id, self.pa.id],
+        )

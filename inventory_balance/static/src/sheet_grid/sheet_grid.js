@@ -257,6 +257,13 @@ export class InventoryBalanceSheetGrid extends Component {
         return this.saveColumns(columns);
     }
 
+    // ------------------------------------------------------------ rows
+    /** Move a product's row one place up (-1) or down (1) in its group. */
+    async moveRow(row, step) {
+        await this.orm.call(MODEL, "move_row", [[this.props.record.resId], row.product_id, step]);
+        return this.load();
+    }
+
     toggleColumn(index) {
         const columns = this.data.columns.map((column, i) =>
             i === index ? { ...column, visible: !column.visible } : column

@@ -84,6 +84,24 @@ registry.category("web_tour.tours").add("inventory_balance_adjustment_change", {
             content: "Saved",
             trigger: ".o_form_saved, .o_form_status_indicator:not(:has(.o_form_button_save:visible))",
         },
+        {
+            content: "Search lines",
+            trigger: "button[name]:contains(Search lines)",
+            run: "click",
+        },
+        {
+            content: "The adjustment's lines open in their own list",
+            trigger: ".o_breadcrumb:contains(Adjustment Lines)",
+        },
+        {
+            content: "Searchable, with the same Change",
+            trigger: ".o_action_manager .o_list_view .o_data_row:has(td:contains(Tour Pear)) td[name=change]:contains(7.00)",
+            run(helpers) {
+                if (!helpers.queryAll(".o_control_panel .o_searchview_input").length) {
+                    throw new Error("no search on the lines");
+                }
+            },
+        },
     ],
 });
 

@@ -5,10 +5,16 @@ import { registry } from "@web/core/registry";
  * product group, a number typed over Sales of "Sheet A" in the second period,
  * End recomputed with the sheet's formula (beginning + production - sales),
  * then the cell emptied back to the computed value; a column hidden, shown
- * and moved.
+ * and moved; a row moved up within its group.
  */
 const GRID = ".o_inventory_balance_grid";
 const ROW_A = `${GRID} tr:has(td.o_inventory_balance_product:contains(Sheet A))`;
+const ROW_B = `${GRID} tr:has(td.o_inventory_balance_product:contains(Sheet B))`;
+const rowNames = (helpers) =>
+    helpers
+        .queryAll(`${GRID} tbody td.o_inventory_balance_product > span:first-child`)
+        .map((el) => el.textContent.replace(/^\[\w+\] /, "").trim())
+        .join(",");
 const cell = (code, period) => `${ROW_A} td[data-code='${code}'][data-period='${period}']`;
 const SALES = cell("sales", 1);
 // The tour helpers' queries understand :contains (querySelector does not).
@@ -147,7 +153,7 @@ registry.category("web_tour.tours").add("inventory_balance_sheet_grid", {
         {
             content: "Shift+Tab goes back",
             trigger: `${cell("end", 1)} input`,
-            run: "click " + `${ROW_A} td.o_inventory_balance_product`,
+            run: "click " + `${ROW_A} td.o_inventory_balance_product > span:first-child`,
         },
         {
             content: "Leaving the cell unchanged closes it without an override",
@@ -206,6 +212,32 @@ registry.category("web_tour.tours").add("inventory_balance_sheet_grid", {
             run(helpers) {
                 if (headerCodes(helpers) !== "beginning,sales,production,end") {
                     throw new Error(`columns in the wrong order: ${headerCodes(helpers)}`);
+                }
+            },
+        },
+        {
+            content: "Sheet A is the first row of its group, Sheet B the second",
+            trigger: `${GRID} tbody tr:first-child td.o_inventory_balance_product:contains(Sheet A)`,
+            run(helpers) {
+                if (rowNames(helpers) !== "Sheet A,Sheet B") {
+                    throw new Error(`rows: ${rowNames(helpers)}`);
+                }
+            },
+        },
+        {
+            content: "Move Sheet B up",
+            trigger: `${ROW_B} .o_inventory_balance_row_up`,
+            run: "click",
+        },
+        {
+            content: "Sheet B is the first row now",
+            trigger: `${GRID} tbody tr:first-child td.o_inventory_balance_product:contains(Sheet B)`,
+            run(helpers) {
+                if (rowNames(helpers) !== "Sheet B,Sheet A") {
+                    throw new Error(`rows: ${rowNames(helpers)}`);
+                }
+                if (!helpers.queryOne(`${ROW_B} .o_inventory_balance_row_up`).disabled) {
+                    throw new Error("the first row can still move up");
                 }
             },
         },
