@@ -43,5 +43,6 @@
             "inventory_balance/static/tests/tours/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

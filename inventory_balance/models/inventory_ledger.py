@@ -16,6 +16,7 @@ Balances concern internal and transit locations (their children included),
 quantities are in the product's unit (``quantity_product_uom``).
 """
 
+import json
 from contextlib import contextmanager
 
 from odoo import api, fields, models
@@ -36,6 +37,10 @@ METHODS = ("auto", "checkpoint", "ledger", "quants")
 # At most this many rows per movements() request (parameter
 # inventory_balance.movements_max_rows).
 MOVEMENTS_MAX_ROWS = 100000
+# ``auto`` leaves the checkpoint path only for a path estimated to read more
+# than this many rows fewer: below it every path answers in milliseconds and
+# the checkpoint's sorted rows are the steadiest.
+PATH_MARGIN = 10000
 
 
 class InventoryLedger(models.AbstractModel):
@@ -281,8 +286,8 @@ class InventoryLedger(models.AbstractModel):
 
     @api.model
     def _resolve_method(self, at, company_ids, method="auto", with_last_date=False):
-        """The method that answers balances at ``at`` (``auto`` resolved) and
-        the checkpoints it starts from."""
+        """The method that answers balances at ``at`` (``auto``: the cheapest
+        by ``_path_costs``) and the checkpoints it starts from."""
         if method not in METHODS:
             raise UserError(
                 self.env._(
@@ -291,32 +296,107 @@ class InventoryLedger(models.AbstractModel):
                     known=", ".join(METHODS),
                 )
             )
-        checkpoints = self.env["inventory.ledger.checkpoint"]
-        if method in ("auto", "checkpoint"):
-            # A later checkpoint does not know when a balance last changed
-            # before ``at``: only earlier ones serve then.
-            checkpoints = checkpoints._nearest_valid(
-                at, company_ids, later=not with_last_date
+        if with_last_date and method == "quants":
+            raise UserError(
+                self.env._("The quants do not know when a balance last changed.")
             )
-            if method == "checkpoint" and not checkpoints:
+        checkpoints = self.env["inventory.ledger.checkpoint"]
+        if method in ("ledger", "quants"):
+            return method, checkpoints
+        # A later checkpoint does not know when a balance last changed
+        # before ``at``: only earlier ones serve then.
+        costs, chosen = self._path_costs(at, company_ids, with_last_date)
+        if method == "checkpoint":
+            if not chosen:
                 raise UserError(
                     self.env._(
                         "No valid checkpoint covers %(at)s.",
                         at=fields.Datetime.to_string(at),
                     )
                 )
-        if method == "auto":
-            if checkpoints:
-                method = "checkpoint"
-            elif with_last_date:
-                method = "ledger"
-            else:
-                method = self._cheaper_method(at)
-        if with_last_date and method == "quants":
-            raise UserError(
-                self.env._("The quants do not know when a balance last changed.")
+            return method, chosen
+        method = min(costs, key=costs.get)
+        if "checkpoint" in costs and costs["checkpoint"] - costs[method] <= PATH_MARGIN:
+            method = "checkpoint"
+        return method, chosen if method == "checkpoint" else checkpoints
+
+    @api.model
+    def _estimate_rows(self, query):
+        """The planner's estimate of the rows of ``query`` (from the table's
+        and its indexes' statistics: no row is read)."""
+        self.env.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query))
+        plan = self.env.cr.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return plan[0]["Plan"]["Plan Rows"]
+
+    @api.model
+    def _estimate_lines(self, date_from=None, date_to=None):
+        """Estimated done lines with ``date_from < date <= date_to`` (the
+        done-lines index's statistics), as the engine reads them."""
+        where = [SQL("state = 'done'")]
+        if date_from:
+            where.append(SQL("date > %s", date_from))
+        if date_to:
+            where.append(SQL("date <= %s", date_to))
+        return self._estimate_rows(
+            SQL("SELECT 1 FROM stock_move_line WHERE %s", SQL(" AND ").join(where))
+        )
+
+    @api.model
+    def _estimate_quants(self):
+        """Estimated rows of ``stock_quant``."""
+        return self._estimate_rows(SQL("SELECT 1 FROM stock_quant"))
+
+    @api.model
+    def _path_costs(self, at, company_ids, with_last_date=False):
+        """Estimated rows each path reads for all balances at ``at``:
+
+        - ``ledger``: both sides of every done line up to ``at``;
+        - ``quants``: the quants, and both sides of every line after ``at``
+          (not with ``with_last_date``);
+        - ``checkpoint``, when a company has a valid checkpoint: per company,
+          the cheaper of its latest valid checkpoint at or before ``at`` plus
+          the lines since, and (not with ``with_last_date``) its first valid
+          one after ``at`` minus the lines between (a checkpoint's rows are
+          its ``line_count``); a company without either, its whole ledger.
+
+        :return: ``(costs by method, the checkpoints of the checkpoint path)``
+        """
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        before = Checkpoint._latest_valid(at, company_ids)
+        after = (
+            Checkpoint
+            if with_last_date
+            else Checkpoint._first_valid_after(at, company_ids)
+        )
+        upto = self._estimate_lines(None, at)
+        costs = {"ledger": 2 * upto}
+        if not with_last_date:
+            costs["quants"] = self._estimate_quants() + 2 * self._estimate_lines(
+                at, None
             )
-        return method, checkpoints
+        chosen = Checkpoint
+        if before or after:
+            total = 0
+            for company_id in company_ids:
+                options = [
+                    (cp.line_count + 2 * self._estimate_lines(cp.moment, at), cp)
+                    for cp in before
+                    if cp.company_id.id == company_id
+                ] + [
+                    (cp.line_count + 2 * self._estimate_lines(at, cp.moment), cp)
+                    for cp in after
+                    if cp.company_id.id == company_id
+                ]
+                if not options:
+                    total += 2 * upto
+                    continue
+                cost, checkpoint = min(options, key=lambda option: option[0])
+                total += cost
+                chosen |= checkpoint
+            costs["checkpoint"] = total
+        return costs, chosen
 
     @api.model
     def _balance_sql(
@@ -628,19 +708,6 @@ class InventoryLedger(models.AbstractModel):
     def _restore_foreign_key_checks(self):
         self.env.cr.execute("SET LOCAL session_replication_role = origin")
 
-    @api.model
-    def _cheaper_method(self, at):
-        """Without checkpoint: roll back from the quants when fewer lines lie
-        after ``at`` than before it (judged by time, using the date index)."""
-        self.env.cr.execute(
-            "SELECT MIN(date) FROM stock_move_line WHERE state = 'done'"
-        )
-        first = self.env.cr.fetchone()[0]
-        if not first:
-            return "ledger"
-        now = fields.Datetime.now()
-        return "quants" if (now - at) < (at - first) else "ledger"
-
     # ------------------------------------------------------------ public API
     @api.model
     def balances_at(
@@ -652,6 +719,9 @@ class InventoryLedger(models.AbstractModel):
         product_ids=None,
         lot_ids=None,
         method="auto",
+        compact=False,
+        limit=None,
+        offset=0,
     ):
         """Stock balances at a moment, from the ledger.
 
@@ -664,18 +734,30 @@ class InventoryLedger(models.AbstractModel):
             (default: all of the companies)
         :param product_ids: product variants (default all)
         :param lot_ids: lots (default all)
-        :param method: ``auto`` (default), ``checkpoint``, ``ledger`` or
-            ``quants`` — every method gives the same numbers
-        :return: list of dicts, one per non-zero balance: the ``group_by`` keys
-            as ``product_id``, ``location_id``, ... (ids, ``False`` for none)
-            and ``quantity`` in the product's unit
+        :param method: ``auto`` (default: the path estimated to read the
+            fewest rows), ``checkpoint``, ``ledger`` or ``quants`` — every
+            method gives the same numbers
+        :param compact: return ``{"fields": [...], "rows": [[...], ...]}``
+            (one list of values per balance, in the order of ``fields``)
+            instead of a dict per balance: several times cheaper to build
+            and to send for hundreds of thousands of balances
+        :param limit: at most that many balances (in the order of the keys;
+            default all)
+        :param offset: skip that many balances
+        :return: list of dicts, one per non-zero balance in the order of the
+            keys: the ``group_by`` keys as ``product_id``, ``location_id``, ...
+            (ids, ``False`` for none) and ``quantity`` in the product's unit;
+            with ``compact``, the same as ``fields`` and ``rows``
         """
         self._check_ledger_access()
         at = self._parse_moment(at)
         group_by = self._parse_group_by(group_by)
+        offset, limit = self._parse_page(offset, limit)
+        names = [KEY_COLUMNS[g] for g in group_by]
+        columns = [*names, "quantity"]
         company_ids = self._scope_companies(company_ids)
         if not company_ids:
-            return []
+            return {"fields": columns, "rows": []} if compact else []
         self.env.flush_all()
         query, method = self._balance_sql(
             at,
@@ -686,12 +768,21 @@ class InventoryLedger(models.AbstractModel):
             lot_ids=self._parse_ids(lot_ids, "lot_ids"),
             method=method,
         )
+        if limit is not None or offset:
+            query = SQL("SELECT * FROM (%s) b LIMIT %s OFFSET %s", query, limit, offset)
         with self._aggregation_settings(balances=method == "checkpoint"):
             self.env.cr.execute(query)
             fetched = self.env.cr.fetchall()
-        names = [KEY_COLUMNS[g] for g in group_by]
-        optional = [n for n in names if n not in ("product_id", "location_id")]
-        columns = [*names, "quantity"]
+        optional = [
+            i for i, n in enumerate(names) if n not in ("product_id", "location_id")
+        ]
+        if compact:
+            if optional:
+                rows = [[False if v is None else v for v in row] for row in fetched]
+            else:
+                rows = list(map(list, fetched))
+            return {"fields": columns, "rows": rows}
+        optional = [names[i] for i in optional]
         # Sums are taken in float8 (numeric sums are several times slower) and
         # rounded to 6 decimals in the statement, which removes the residue.
         rows = [dict(zip(columns, row, strict=True)) for row in fetched]

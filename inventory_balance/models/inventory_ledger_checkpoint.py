@@ -1,5 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -12,6 +14,10 @@ BUILD_KEY = "inventory_ledger_checkpoint_build"
 # The build's in-process marker, compared by identity: a context sent over RPC
 # holds JSON values only, so it cannot carry it (a plain True is refused).
 BUILD = object()
+# Seconds a run of the scheduled build spends building checkpoints before it
+# hands over to its next run (parameter
+# inventory_balance.checkpoint_build_seconds).
+BUILD_SECONDS = 60
 
 
 class InventoryLedgerCheckpoint(models.Model):
@@ -22,6 +28,11 @@ class InventoryLedgerCheckpoint(models.Model):
     moment changes; such a change marks it stale (``stock.move.line``), and the
     engine then ignores it until it is rebuilt.  The period close's stock lock
     date keeps checkpoints valid for good.
+
+    The scheduled build keeps them: a company without any gets one pending
+    checkpoint at the end of every month of its history, built in the
+    background oldest first, each from the previous one; stale ones are
+    rebuilt the same way (``_cron_build_monthly``).
     """
 
     _name = "inventory.ledger.checkpoint"
@@ -39,12 +50,14 @@ class InventoryLedgerCheckpoint(models.Model):
     )
     moment = fields.Datetime(required=True, index=True, readonly=True)
     state = fields.Selection(
-        [("valid", "Valid"), ("stale", "Stale")],
+        [("pending", "To Build"), ("valid", "Valid"), ("stale", "Stale")],
         required=True,
         default="valid",
         readonly=True,
-        help="Stale: a done move dated at or before the moment changed after the "
-        "checkpoint was built; rebuild it.",
+        help="To Build: planned by the scheduled build, which builds it in the "
+        "background (oldest first). Stale: a done move dated at or before the "
+        "moment changed after the checkpoint was built; the scheduled build "
+        "rebuilds it (or use Rebuild).",
     )
     line_ids = fields.One2many(
         "inventory.ledger.checkpoint.line", "checkpoint_id", readonly=True
@@ -109,12 +122,30 @@ class InventoryLedgerCheckpoint(models.Model):
     @api.model
     def _latest_valid(self, at, company_ids):
         """The latest valid checkpoint at or before ``at``, per company."""
+        self.flush_model(["company_id", "moment", "state"])
         self.env.cr.execute(
             SQL(
                 """
             SELECT DISTINCT ON (company_id) id FROM inventory_ledger_checkpoint
              WHERE company_id = ANY(%s) AND moment <= %s AND state = 'valid'
              ORDER BY company_id, moment DESC
+            """,
+                company_ids,
+                at,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _first_valid_after(self, at, company_ids):
+        """The first valid checkpoint after ``at``, per company."""
+        self.flush_model(["company_id", "moment", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (company_id) id FROM inventory_ledger_checkpoint
+             WHERE company_id = ANY(%s) AND moment > %s AND state = 'valid'
+             ORDER BY company_id, moment
             """,
                 company_ids,
                 at,
@@ -294,21 +325,121 @@ class InventoryLedgerCheckpoint(models.Model):
             if self.env.cr.rowcount:
                 self.invalidate_model(["state"])
 
+    # ------------------------------------------------------- scheduled build
     @api.model
-    def _cron_build_monthly(self):
-        """Build, for every company, the checkpoint at the start of this month."""
+    def _last_month_end(self):
+        """The end of the last completed month (the last second before this
+        month started): the moment of the monthly checkpoints."""
         today = fields.Date.context_today(self)
-        moment = fields.Datetime.to_datetime(today.replace(day=1)) - relativedelta(
+        return fields.Datetime.to_datetime(today.replace(day=1)) - relativedelta(
             seconds=1
         )
-        for company in self.env["res.company"].search([]):
-            valid = self.search_count(
-                [
-                    ("company_id", "=", company.id),
-                    ("moment", "=", moment),
-                    ("state", "=", "valid"),
-                ]
+
+    @api.model
+    def _history_month_ends(self, company):
+        """The month ends of ``company``'s history: from the end of the month
+        of its first done move line to the end of the last completed month
+        (that one alone for a company without lines)."""
+        last = self._last_month_end()
+        self.env.cr.execute(
+            SQL(
+                "SELECT MIN(date) FROM stock_move_line "
+                "WHERE state = 'done' AND company_id = %s",
+                company.id,
             )
-            if not valid:
-                self.with_company(company).build_checkpoint(moment, company.id)
+        )
+        first = self.env.cr.fetchone()[0]
+        if not first or first > last:
+            return [last]
+        start = fields.Datetime.to_datetime(first.date().replace(day=1))
+        moments = []
+        while (moment := start + relativedelta(months=1, seconds=-1)) <= last:
+            moments.append(moment)
+            start += relativedelta(months=1)
+        return moments
+
+    @api.model
+    def _plan_checkpoints(self):
+        """Plan the checkpoints the scheduled build makes, as pending records
+        (the list shows them): every month end of the history of a company
+        without any checkpoint, else the last month end when it is missing.
+        Returns the pending checkpoints created."""
+        builder = self.sudo().with_context(**{BUILD_KEY: BUILD})
+        builder.flush_model(["company_id", "moment"])
+        vals_list = []
+        for company in self.env["res.company"].sudo().search([]):
+            existing = set(
+                builder.search([("company_id", "=", company.id)]).mapped("moment")
+            )
+            moments = (
+                [self._last_month_end()]
+                if existing
+                else self._history_month_ends(company)
+            )
+            vals_list += [
+                {"company_id": company.id, "moment": moment, "state": "pending"}
+                for moment in moments
+                if moment not in existing
+            ]
+        return builder.create(vals_list).with_env(self.env)
+
+    @api.model
+    def _to_build(self):
+        """The pending and stale checkpoints, oldest first: the order in which
+        they are built, each from the previous valid one."""
+        return (
+            self.sudo()
+            .search([("state", "in", ("pending", "stale"))], order="moment, company_id")
+            .with_env(self.env)
+        )
+
+    @api.model
+    def _run_builds(self, seconds=None, commit=False):
+        """Build the pending and stale checkpoints, oldest first, each from
+        the previous valid one, for up to ``seconds`` (at least one; no limit
+        when None), and trigger the scheduled build again when some are left.
+
+        :param commit: commit after each checkpoint and report progress with
+            ``ir.cron._commit_progress`` (only when run by the scheduler: the
+            progress also ends the run when the scheduler's time is up)
+        :return: the number of checkpoints left to build
+        """
+        todo = self._to_build()
+        cron = self.env["ir.cron"]
+        if commit:
+            cron._commit_progress(remaining=len(todo))
+        deadline = None if seconds is None else time.monotonic() + seconds
+        left = len(todo)
+        for checkpoint in todo:
+            if checkpoint.state not in ("pending", "stale"):
+                left -= 1  # built meanwhile (as the previous one's rebuild)
+                continue
+            self._build_at(checkpoint.moment, checkpoint.company_id)
+            left -= 1
+            time_left = cron._commit_progress(1) if commit else float("inf")
+            if left and (
+                time_left <= 0
+                or (deadline is not None and time.monotonic() >= deadline)
+            ):
+                break
+        if left:
+            self.env.ref(
+                "inventory_balance.ir_cron_inventory_ledger_checkpoint"
+            )._trigger()
+        return left
+
+    @api.model
+    def _cron_build_monthly(self):
+        """The scheduled build: plan the month ends (the whole history of a
+        company without checkpoint, else the last month end), then build the
+        pending and rebuild the stale checkpoints, oldest first, within
+        ``inventory_balance.checkpoint_build_seconds`` per run; the scheduler
+        runs it again while some are left.  Commits after each checkpoint only
+        when the scheduler runs it."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        self._plan_checkpoints()
+        seconds = self.env["inventory.ledger"]._limit_param(
+            "inventory_balance.checkpoint_build_seconds", BUILD_SECONDS
+        )
+        self._run_builds(seconds, commit=in_cron)
         return True

@@ -18,3 +18,5 @@ from . import test_missing_ids
 from . import test_inventory_balance_tours
 from . import test_lot_balances_rpc
 from . import test_lot_unit_generator
+from . import test_inventory_ledger_checkpoint_build
+from . import test_inventory_ledger_paths

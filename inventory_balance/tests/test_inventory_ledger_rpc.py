@@ -130,3 +130,38 @@ class TestInventoryLedgerRpc(LedgerScenarioMixin, HttpCase):
         denied = self._json2("rpc_outsider", "balances_at", {})
         self.assertEqual(denied.status_code, 403, denied.text)
         self.assertIn("AccessError", denied.text)
+
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc")
+    def test_compact_and_pages_over_both_apis(self):
+        """The compact, paged call of readme/USAGE.md over XML-RPC and JSON-2:
+        the same balances as the dicts, a list of values per balance."""
+        at = fields.Datetime.to_string(self._days_ago(12))
+        expected = self.env["inventory.ledger"].balances_at(
+            at, product_ids=self.products.ids
+        )
+        self.assertGreater(len(expected), 2)
+        params = {"at": at, "product_ids": self.products.ids, "compact": True}
+        uid = self.xmlrpc_common.authenticate(
+            get_db_name(), "rpc_stock_user", "rpc_stock_user", {}
+        )
+        compact = self.xmlrpc_object.execute_kw(
+            get_db_name(),
+            uid,
+            "rpc_stock_user",
+            "inventory.ledger",
+            "balances_at",
+            [],
+            params,
+        )
+        self.assertEqual(
+            compact["fields"], ["product_id", "location_id", "lot_id", "quantity"]
+        )
+        self.assertEqual(
+            [dict(zip(compact["fields"], row, strict=True)) for row in compact["rows"]],
+            expected,
+        )
+        response = self._json2(
+            "rpc_stock_user", "balances_at", dict(params, limit=2, offset=1)
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["rows"], compact["rows"][1:3])

@@ -1,0 +1,199 @@
+# Copyright 2026 Inventory Suite
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+from .common import LedgerScenarioMixin
+
+SECOND = timedelta(seconds=1)
+LINES_PER_DAY = 50000
+
+
+@tagged("post_install", "-at_install")
+class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
+    """Every path (whole ledger, quants rolled back, a checkpoint before or
+    after the moment, the cheapest one) gives the same balances on, just
+    before and just after checkpoints, with back-dated lines; ``auto`` takes
+    the path estimated to read the fewest rows; the compact and paged
+    answers hold the same balances."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_ledger_scenario()
+        cls.early = cls.Checkpoint.browse(
+            cls.Checkpoint.build_checkpoint(cls._days_ago(52), cls.company.id)
+        )
+        cls.late = cls.Checkpoint.browse(
+            cls.Checkpoint.build_checkpoint(cls._days_ago(22), cls.company.id)
+        )
+
+    def _answers(self, at):
+        """The balances at ``at`` by every path."""
+        Checkpoint = self.env.registry["inventory.ledger.checkpoint"]
+        none = self.Checkpoint.browse()
+        answers = {
+            method: self._balances(at, method=method)
+            for method in ("auto", "ledger", "quants", "checkpoint")
+        }
+        for name, method in (
+            ("checkpoint before", "_first_valid_after"),
+            ("checkpoint after", "_latest_valid"),
+        ):
+            with patch.object(Checkpoint, method, return_value=none):
+                try:
+                    answers[name] = self._balances(at, method="checkpoint")
+                except UserError:  # no checkpoint on that side
+                    self.assertTrue(
+                        name == "checkpoint before"
+                        and at < self.early.moment
+                        or name == "checkpoint after"
+                        and at >= self.late.moment
+                    )
+        return answers
+
+    def _assert_all_paths_equal(self, moments):
+        for at in moments:
+            answers = self._answers(at)
+            expected = answers.pop("ledger")
+            self.assertTrue(expected, at)
+            for path, answer in answers.items():
+                self.assertEqual(answer, expected, f"{path} at {at}")
+
+    def _around_checkpoints(self):
+        moments = []
+        for checkpoint in self.early | self.late:
+            moments += [checkpoint.moment - SECOND, checkpoint.moment]
+            moments += [checkpoint.moment + SECOND]
+        return moments + [self._days_ago(d) for d in (58, 40, 30, 3)]
+
+    def test_all_paths_equal_around_checkpoints(self):
+        self._assert_all_paths_equal(self._around_checkpoints())
+
+    def test_all_paths_equal_with_backdated_lines(self):
+        """Lines back-dated on, just before and just after each checkpoint's
+        moment: the checkpoints turn stale (the engine skips them), then,
+        rebuilt by the scheduled build, every path agrees again."""
+        for checkpoint in self.early | self.late:
+            for shift, qty in ((-SECOND, 2), (timedelta(0), 3), (SECOND, 5)):
+                self._move(
+                    self.p1, self.supplier, self.bin2a, qty, checkpoint.moment + shift
+                )
+        self.assertEqual(set((self.early | self.late).mapped("state")), {"stale"})
+        for at in self._around_checkpoints():
+            self.assertEqual(
+                self._balances(at), self._balances(at, method="ledger"), at
+            )
+        self.assertEqual(self.Checkpoint._run_builds(), 0)
+        self.assertEqual(set((self.early | self.late).mapped("state")), {"valid"})
+        self.assertEqual(self.late.previous_id, self.early)
+        # The line on the moment is inside the checkpoint, the next one after.
+        on_early = self._balances(
+            self.early.moment, group_by=["product", "location"], product_ids=self.p1.ids
+        )
+        self.assertEqual(on_early[self.p1.id, self.bin2a.id], 40 + 2 + 3)
+        self._assert_all_paths_equal(self._around_checkpoints())
+
+    def _fake_estimates(self):
+        """A big ledger: ``LINES_PER_DAY`` done lines a day over the last 60
+        days; 1,000 quants."""
+        first = self._days_ago(60)
+
+        def lines(ledger, date_from=None, date_to=None):
+            start = max(date_from or first, first)
+            end = date_to or self.now
+            return max((end - start).total_seconds(), 0) / 86400 * LINES_PER_DAY
+
+        Ledger = self.env.registry["inventory.ledger"]
+        return (
+            patch.object(Ledger, "_estimate_lines", autospec=True, side_effect=lines),
+            patch.object(Ledger, "_estimate_quants", return_value=1000),
+        )
+
+    def test_auto_takes_the_cheapest_path(self):
+        by_lines, by_quants = self._fake_estimates()
+        company = self.company.ids
+        with by_lines, by_quants:
+            for days, method, checkpoint in (
+                (51, "checkpoint", self.early),  # just after the early one
+                (24, "checkpoint", self.late),  # just before the late one
+                (45, "checkpoint", self.early),  # fewer lines since the early one
+                (35, "checkpoint", self.late),  # fewer lines up to the late one
+                (21, "checkpoint", self.late),
+                (2, "quants", None),  # nearer now than the late one
+            ):
+                at = self._days_ago(days)
+                resolved, checkpoints = self.Ledger._resolve_method(at, company)
+                self.assertEqual(resolved, method, days)
+                if checkpoint:
+                    self.assertEqual(checkpoints, checkpoint, days)
+                costs = self.Ledger._path_costs(at, company)[0]
+                self.assertEqual(set(costs), {"ledger", "quants", "checkpoint"})
+                self.assertLessEqual(costs[resolved], costs["ledger"])
+            # When the date a balance last changed is asked: never quants,
+            # never a later checkpoint.
+            method, checkpoints = self.Ledger._resolve_method(
+                self._days_ago(24), company, with_last_date=True
+            )
+            self.assertEqual((method, checkpoints), ("checkpoint", self.early))
+            # Without checkpoints: the whole ledger early, the quants late.
+            (self.early | self.late).sudo().write({"state": "stale"})
+            self.assertEqual(
+                self.Ledger._resolve_method(self._days_ago(55), company)[0], "ledger"
+            )
+            self.assertEqual(
+                self.Ledger._resolve_method(self._days_ago(5), company)[0], "quants"
+            )
+            self.assertEqual(
+                self.Ledger._resolve_method(
+                    self._days_ago(5), company, with_last_date=True
+                )[0],
+                "ledger",
+            )
+
+    def test_estimates_are_read_from_statistics(self):
+        """The estimates come from the planner (no row read): numbers, more
+        lines over a wider window."""
+        self.env.cr.execute("ANALYZE stock_move_line")
+        wide = self.Ledger._estimate_lines(None, None)
+        narrow = self.Ledger._estimate_lines(self._days_ago(3), self._days_ago(2))
+        self.assertGreaterEqual(wide, narrow)
+        self.assertGreater(wide, 0)
+        self.assertGreaterEqual(self.Ledger._estimate_quants(), 0)
+
+    def test_compact_and_pages(self):
+        at = self._days_ago(12)
+        rows = self.Ledger.balances_at(at, product_ids=self.products.ids)
+        compact = self.Ledger.balances_at(
+            at, product_ids=self.products.ids, compact=True
+        )
+        self.assertEqual(
+            compact["fields"], ["product_id", "location_id", "lot_id", "quantity"]
+        )
+        self.assertEqual(
+            [dict(zip(compact["fields"], row, strict=True)) for row in compact["rows"]],
+            rows,
+        )
+        self.assertIn(False, [row[2] for row in compact["rows"]])
+        by_product = self.Ledger.balances_at(
+            at, group_by=["product"], product_ids=self.products.ids, compact=True
+        )
+        self.assertEqual(by_product["fields"], ["product_id", "quantity"])
+        self.assertEqual(len(by_product["rows"]), 3)
+        pages = []
+        for offset in range(0, len(rows), 2):
+            pages += self.Ledger.balances_at(
+                at, product_ids=self.products.ids, limit=2, offset=offset
+            )
+        self.assertEqual(pages, rows)
+        page = self.Ledger.balances_at(
+            at, product_ids=self.products.ids, compact=True, limit=1, offset=1
+        )
+        self.assertEqual(page["rows"], compact["rows"][1:2])
+        with self.assertRaises(UserError):
+            self.Ledger.balances_at(at, offset=-1)
+        with self.assertRaises(UserError):
+            self.Ledger.balances_at(at, limit="many")
