@@ -21,13 +21,14 @@ from ..tools.record_ids import check_ids_exist
 from ..tools.sheet_columns import (
     COLUMNS,
     DEFAULT_FORMULA,
+    FLOW_COLUMNS,
     FORMULA_NAMES,
     MANAGER_COLUMNS,
     compute_product,
     flow_columns,
 )
 from ..tools.sheet_export import write_csv, write_xlsx
-from ..tools.sheet_formula import FormulaError, parse_formula
+from ..tools.sheet_formula import FormulaError, formula_names, parse_formula
 from ..tools.sheet_periods import default_range, period_label, split_periods
 
 _logger = logging.getLogger(__name__)
@@ -223,6 +224,15 @@ class InventoryBalanceSheet(models.Model):
             raise ValidationError(
                 self.env._("The End formula is refused: %(why)s", why=str(error))
             ) from None
+
+    def _formula_left_out(self):
+        """The flow columns the End formula does not name (in column order):
+        what they moved makes the Variance (End - Actual on hand)."""
+        self.ensure_one()
+        named = formula_names(self._formula_tree())
+        if "actual" in named:
+            return []
+        return [code for code in FLOW_COLUMNS if code not in named]
 
     def _periods(self):
         """``[(start, stop)]`` as UTC datetimes, ``stop`` excluded."""
@@ -941,7 +951,9 @@ class InventoryBalanceSheet(models.Model):
             ``inventory_balance.sheet_max_rows``); the answer's ``limit`` is
             the one applied
         :return: dict with ``id``, ``name``, ``formula``, ``refresh_state``,
-            ``refreshed_at``, ``is_stale``, ``can_edit`` (the user may type
+            ``refreshed_at``, ``is_stale``, ``left_out`` (labels of the flow
+            columns the End formula leaves out: the Variance comes from them),
+            ``can_edit`` (the user may type
             overrides and arrange the columns), ``columns`` (``[{"code",
             "label", "visible"}]``, every column the user may see in the
             sheet's order), ``periods`` (``[{"index", "label"}]``), ``tabs``
@@ -1015,6 +1027,11 @@ class InventoryBalanceSheet(models.Model):
         return {
             **self._sheet_header_data(),
             "can_edit": self.has_access("write"),
+            "left_out": [
+                labels.get(code, code)
+                for code in self._formula_left_out()
+                if code in allowed
+            ],
             "columns": [
                 {
                     "code": column.code,

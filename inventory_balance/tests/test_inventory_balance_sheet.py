@@ -171,9 +171,25 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertEqual(sheet.granularity, "month")
         self.assertEqual(len(sheet._periods()), 3)
         self.assertEqual(sheet.refresh_state, "new")
+        # Actual on hand and Variance shown: a formula that leaves a flow out
+        # shows it
         self.assertEqual(
-            sheet._visible_columns(), ["beginning", "production", "sales", "end"]
+            sheet._visible_columns(),
+            ["beginning", "production", "sales", "end", "actual", "variance"],
         )
+        self.assertEqual(
+            sheet._formula_left_out(),
+            [
+                "receipts",
+                "consumption",
+                "returns",
+                "adjustments",
+                "scrap",
+                "transfers_in",
+                "transfers_out",
+            ],
+        )
+        self.assertEqual(self._sheet(formula=FULL_FORMULA)._formula_left_out(), [])
         self.assertEqual(len(sheet.with_context(sheet_refresh_now=1)._periods()), 3)
         weekly = self._sheet(granularity="week")
         self.assertGreaterEqual(len(weekly._periods()), 13)
@@ -428,13 +444,16 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         columns = {c.code: c for c in sheet.column_ids}
         columns["sales"].sequence = -1
         columns["production"].visible = False
-        self.assertEqual(sheet._visible_columns(), ["sales", "beginning", "end"])
+        self.assertEqual(
+            sheet._visible_columns(),
+            ["sales", "beginning", "end", "actual", "variance"],
+        )
         sheet.refresh()
         row = sheet.get_sheet_data()["rows"][0]
         self.assertNotIn("production", row)
         self.assertEqual(
             [c["code"] for c in sheet.get_sheet_data()["columns"]],
-            ["sales", "beginning", "end"],
+            ["sales", "beginning", "end", "actual", "variance"],
         )
 
     def test_grid_tabs_and_pages(self):
@@ -457,8 +476,9 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertTrue(grid["can_edit"])
         self.assertEqual(
             [c["code"] for c in grid["columns"] if c["visible"]],
-            ["beginning", "production", "sales", "end"],
+            ["beginning", "production", "sales", "end", "actual", "variance"],
         )
+        self.assertIn("Receipts", grid["left_out"])
         self.assertEqual([p["index"] for p in grid["periods"]], [0, 1, 2])
         self.assertEqual(
             [r["product_id"] for r in grid["rows"]], [self.pa.id, self.pb.id]
@@ -468,7 +488,8 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
             self.assertEqual(len(row["values"]), 3)
             for period, values in enumerate(row["values"]):
                 self.assertEqual(
-                    set(values), {"beginning", "production", "sales", "end"}
+                    set(values),
+                    {"beginning", "production", "sales", "end", "actual", "variance"},
                 )
                 for code, value in values.items():
                     self.assertEqual(value, data[row["product_id"], period][code])

@@ -34,8 +34,8 @@ COLUMNS = {
     "transfers_in": ("Transfers in", False, False),
     "transfers_out": ("Transfers out", False, False),
     "end": ("End", False, True),
-    "actual": ("Actual on hand", False, False),
-    "variance": ("Variance", False, False),
+    "actual": ("Actual on hand", False, True),
+    "variance": ("Variance", False, True),
     "unit_cost": ("Unit cost", True, False),
     "end_value": ("End value", True, False),
 }

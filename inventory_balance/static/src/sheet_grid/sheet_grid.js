@@ -120,6 +120,11 @@ export class InventoryBalanceSheetGrid extends Component {
     cellTitle(row, period, code) {
         const override = this.override(row, period, code);
         if (!override) {
+            if (code === "variance" && this.data.left_out?.length) {
+                return _t("End - Actual on hand: what %(flows)s moved (left out of the End formula)", {
+                    flows: this.data.left_out.join(", "),
+                });
+            }
             return "";
         }
         const when = override.date ? formatDateTime(deserializeDateTime(override.date)) : "";

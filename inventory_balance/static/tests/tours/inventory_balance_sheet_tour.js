@@ -58,6 +58,10 @@ registry.category("web_tour.tours").add("inventory_balance_sheet_grid", {
             },
         },
         {
+            content: "The flows the End formula leaves out are named",
+            trigger: `${GRID} .o_inventory_balance_grid_left_out:contains(Receipts):contains(Variance)`,
+        },
+        {
             content: "Switch to the other group's tab",
             trigger: `${GRID} .o_inventory_balance_grid_tabs .nav-link:contains(Sheet others)`,
             run: "click",
