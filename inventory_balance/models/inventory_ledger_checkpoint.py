@@ -411,11 +411,13 @@ class InventoryLedgerCheckpoint(models.Model):
         deadline = None if seconds is None else time.monotonic() + seconds
         left = len(todo)
         for checkpoint in todo:
+            left -= 1
             if checkpoint.state not in ("pending", "stale"):
-                left -= 1  # built meanwhile (as the previous one's rebuild)
+                # built meanwhile (by hand, or by the period close)
+                if commit:
+                    cron._commit_progress(1)
                 continue
             self._build_at(checkpoint.moment, checkpoint.company_id)
-            left -= 1
             time_left = cron._commit_progress(1) if commit else float("inf")
             if left and (
                 time_left <= 0
