@@ -120,7 +120,6 @@ class InventoryBalanceSheet(models.Model):
         "inventory.balance.sheet.column", "sheet_id", string="Columns", copy=True
     )
     row_order = fields.Json(
-        string="Row Order",
         copy=True,
         help="Product variant ids in the order the sheet shows its rows within "
         "each product group (set by moving rows, move_row); products not in it "
