@@ -16,12 +16,28 @@ past moment a quarter of the history back, in the same run:
 
 All answers must agree; times (best of ``--runs``) and ratios are printed and
 appended to ``benchmarks/results.jsonl``.
+
+    python3 benchmarks/bench_ledger_engine.py --history --scale 1m
+
+The checkpoints that look after themselves (issue 17), on a copy of the
+scale's database (``inventory_bench_<scale>_history``, made when missing)
+with its checkpoints deleted, as right after the install: all balances
+(``balances_at(compact=True)``, auto path) at every month end of the history
+and at 20 random moments, median and worst, checked against the whole-ledger
+path at each moment (timed too) and Odoo's native product totals at a sample
+of moments; then the same while the history is being built (its older half
+built by the scheduled build's core), once it is built, after a back-dated
+adjustment 15 months back (before and after the daily job); the history
+build's total time and the daily job's time.
 """
 
 import argparse
 import datetime
 import json
 import os
+import random
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -223,10 +239,262 @@ def bench(scale, runs, database=None):
         return row
 
 
+def history_moments(env, first, count=20, seed=17):
+    """Every month end of the history, and ``count`` random moments."""
+    last = env["inventory.ledger.checkpoint"]._last_month_end()
+    month_ends = list(month_starts(first, last + datetime.timedelta(seconds=1)))
+    now = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+    rng = random.Random(seed)
+    span = (now - first).total_seconds()
+    randoms = sorted(
+        first + datetime.timedelta(seconds=int(rng.random() * span))
+        for _ in range(count)
+    )
+    return month_ends, randoms
+
+
+def bench_history(scale, runs, database=None):
+    from odoo.tools import SQL
+
+    source = database or ensure_generated(scale)
+    database = f"{source}_history"
+    if not _odoo.database_exists(database):
+        from odoo.modules.registry import Registry
+        from odoo.sql_db import close_db
+
+        Registry.delete(source)  # its connections, or it cannot be copied
+        close_db(source)
+        print(f"copying {source} into {database} ...", flush=True)
+        subprocess.run(["createdb", "-T", source, database], check=True)
+    import psycopg2
+
+    def vacuum():
+        connection = psycopg2.connect(dbname=database)
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            cr.execute("VACUUM ANALYZE inventory_ledger_checkpoint_line")
+            cr.execute("VACUUM ANALYZE inventory_ledger_checkpoint")
+        connection.close()
+
+    with _odoo.environment(database) as env:
+        Ledger = env["inventory.ledger"]
+        Checkpoint = env["inventory.ledger.checkpoint"]
+        # As right after the install: no checkpoint (the copy's own deleted).
+        env.cr.execute("DELETE FROM inventory_ledger_checkpoint_line")
+        env.cr.execute("DELETE FROM inventory_ledger_checkpoint")
+        env.cr.commit()
+        vacuum()
+        env.cr.execute("ANALYZE stock_move_line")
+        env.invalidate_all()
+        env.cr.execute(
+            "SELECT COUNT(*), MIN(date) FROM stock_move_line WHERE state = 'done'"
+        )
+        lines, first = env.cr.fetchone()
+        month_ends, randoms = history_moments(env, first)
+        moments = month_ends + randoms
+        products = env["product.product"].search([("is_storable", "=", True)])
+        group_by = ["product", "location", "lot"]
+        row = {
+            "benchmark": "ledger_engine_history",
+            "date": datetime.date.today().isoformat(),
+            "cores": os.cpu_count(),
+            "scale": scale,
+            "move_lines": lines,
+            "products": len(products),
+            "month_ends": len(month_ends),
+            "random_moments": len(randoms),
+            "note": "CPU shared with 3 other helpers' test runs",
+        }
+
+        def as_set(result):
+            return {tuple(r[:-1]): round(r[-1], 6) for r in result["rows"]}
+
+        def measure(label, reference=None):
+            """Auto path at every moment (best of ``runs``): median, worst;
+            the paths taken; each answer equal to the whole ledger's."""
+            times, paths = [], {}
+            for at in moments:
+                seconds, result = _odoo.best_of(
+                    runs,
+                    lambda at=at: Ledger.balances_at(
+                        at, group_by=group_by, compact=True
+                    ),
+                )
+                method = Ledger._resolve_method(at, env.companies.ids)[0]
+                paths[method] = paths.get(method, 0) + 1
+                times.append(seconds)
+                if reference is not None and as_set(result) != reference[at]:
+                    raise SystemExit(f"error: {label}: auto != ledger at {at}")
+            summary = {
+                "median_s": round(statistics.median(times), 3),
+                "worst_s": round(max(times), 3),
+                "worst_at": str(moments[times.index(max(times))]),
+                "paths": paths,
+            }
+            if reference is not None:
+                # Against the whole-ledger path at the same moment.
+                ratios = [
+                    t / ledger_times[at] for t, at in zip(times, moments, strict=True)
+                ]
+                summary["worst_vs_ledger"] = round(max(ratios), 2)
+                summary["median_vs_ledger"] = round(statistics.median(ratios), 2)
+            row[label] = summary
+            print(f"  {label}: {summary}", flush=True)
+            return times
+
+        ledger_times = {}
+
+        def ledger_answers(label):
+            answers, times = {}, []
+            for at in moments:
+                seconds, result = _odoo.best_of(
+                    runs,
+                    lambda at=at: Ledger.balances_at(
+                        at, group_by=group_by, compact=True, method="ledger"
+                    ),
+                )
+                answers[at] = as_set(result)
+                times.append(seconds)
+                ledger_times[at] = seconds
+            row[label] = {
+                "median_s": round(statistics.median(times), 3),
+                "worst_s": round(max(times), 3),
+                "balances_median": int(
+                    statistics.median(len(a) for a in answers.values())
+                ),
+            }
+            print(f"  {label}: {row[label]}", flush=True)
+            return answers
+
+        print(
+            f"{scale}: {lines:,} lines, {len(month_ends)} month ends and "
+            f"{len(randoms)} random moments",
+            flush=True,
+        )
+        reference = ledger_answers("whole_ledger")
+        # Native product totals at a sample of the random moments (seconds
+        # each).  Not at month ends: the generator dates lines to the
+        # millisecond, and Odoo's native figure at 23:59:59 counts a line at
+        # 23:59:59.736 that the engine (and a real Odoo ledger, dated to the
+        # second) places after that moment.
+        sample = randoms[::4]
+        native_times = []
+        for at in sample:
+            env.invalidate_all()
+            started = time.perf_counter()
+            native = {p.id: p.qty_available for p in products.with_context(to_date=at)}
+            native_times.append(time.perf_counter() - started)
+            ours = {
+                r[0]: r[1]
+                for r in Ledger.balances_at(at, group_by=["product"], compact=True)[
+                    "rows"
+                ]
+            }
+            bad = [p for p in native if abs(native[p] - ours.get(p, 0.0)) > 1e-6]
+            if bad:
+                raise SystemExit(f"error: native != engine on {len(bad)} products")
+        row["native_product_totals"] = {
+            "moments": len(sample),
+            "median_s": round(statistics.median(native_times), 3),
+            "worst_s": round(max(native_times), 3),
+        }
+        print(f"  native product totals: {row['native_product_totals']}", flush=True)
+        measure("no_checkpoint", reference)
+
+        # The scheduled build's core, as the cron runs it (committing each).
+        planned = Checkpoint._plan_checkpoints()
+        env.cr.commit()
+        todo = Checkpoint._to_build()
+        build_times = []
+        half = len(todo) // 2
+        for checkpoint in todo[:half]:
+            started = time.perf_counter()
+            Checkpoint._build_at(checkpoint.moment, checkpoint.company_id)
+            env.cr.commit()
+            build_times.append(time.perf_counter() - started)
+        vacuum()
+        env.invalidate_all()
+        measure("history_half_built", reference)
+        for checkpoint in todo[half:]:
+            started = time.perf_counter()
+            Checkpoint._build_at(checkpoint.moment, checkpoint.company_id)
+            env.cr.commit()
+            build_times.append(time.perf_counter() - started)
+        vacuum()
+        env.invalidate_all()
+        row["history_build"] = {
+            "checkpoints": len(planned),
+            "total_s": round(sum(build_times), 3),
+            "median_checkpoint_s": round(statistics.median(build_times), 3),
+        }
+        print(f"  history build: {row['history_build']}", flush=True)
+        measure("history_built", reference)
+
+        # A back-dated adjustment 15 months back: later checkpoints stale.
+        back = env[
+            "inventory.ledger.checkpoint"
+        ]._last_month_end() - datetime.timedelta(days=456)
+        env.cr.execute(
+            SQL(
+                "SELECT q.product_id, q.location_id FROM stock_quant q "
+                "JOIN stock_location l ON l.id = q.location_id "
+                "WHERE l.usage = 'internal' AND q.lot_id IS NULL AND q.quantity > 0 "
+                "ORDER BY q.id LIMIT 1"
+            )
+        )
+        product_id, location_id = env.cr.fetchone()
+        loss = env["stock.location"].search(
+            [
+                ("usage", "=", "inventory"),
+                ("company_id", "in", [env.company.id, False]),
+            ],
+            limit=1,
+        )
+        move = env["stock.move"].create(
+            {
+                "product_id": product_id,
+                "product_uom_qty": 5,
+                "location_id": loss.id,
+                "location_dest_id": location_id,
+                "is_inventory": True,
+                "company_id": env.company.id,
+            }
+        )
+        move._action_confirm()
+        move.quantity = 5
+        move.picked = True
+        move._action_done()
+        move.write({"date": back})
+        move.move_line_ids.write({"date": back})
+        env.flush_all()
+        env.cr.commit()
+        stale = Checkpoint.search_count([("state", "=", "stale")])
+        row["backdated"] = {"at": str(back), "stale_checkpoints": stale}
+        reference = ledger_answers("whole_ledger_after_backdating")
+        measure("backdated_before_daily_job", reference)
+        started = time.perf_counter()
+        Checkpoint._cron_build_monthly()
+        env.cr.commit()
+        row["daily_job_s"] = round(time.perf_counter() - started, 3)
+        print(f"  daily job ({stale} stale): {row['daily_job_s']} s", flush=True)
+        vacuum()
+        env.invalidate_all()
+        measure("backdated_after_daily_job", reference)
+        with RESULTS.open("a") as stream:
+            stream.write(json.dumps(row) + "\n")
+        return row
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="the checkpoints that look after themselves: history build, every "
+        "month end and 20 random moments, a back-dated adjustment (issue 17)",
+    )
     parser.add_argument(
         "--database",
         help="a copy of the scale's generated database (one --scale) to use instead",
@@ -236,7 +504,10 @@ def main(argv=None):
     if args.database and len(scales) != 1:
         parser.error("--database goes with exactly one --scale")
     for scale in scales:
-        bench(scale, args.runs, args.database)
+        if args.history:
+            bench_history(scale, args.runs, args.database)
+        else:
+            bench(scale, args.runs, args.database)
 
 
 if __name__ == "__main__":
