@@ -285,9 +285,12 @@ class InventoryLedger(models.AbstractModel):
         )
 
     @api.model
-    def _resolve_method(self, at, company_ids, method="auto", with_last_date=False):
+    def _resolve_method(
+        self, at, company_ids, method="auto", with_last_date=False, quants=True
+    ):
         """The method that answers balances at ``at`` (``auto``: the cheapest
-        by ``_path_costs``) and the checkpoints it starts from."""
+        by ``_path_costs``; never ``quants`` with ``quants`` False) and the
+        checkpoints it starts from."""
         if method not in METHODS:
             raise UserError(
                 self.env._(
@@ -315,6 +318,8 @@ class InventoryLedger(models.AbstractModel):
                     )
                 )
             return method, chosen
+        if not quants:
+            costs.pop("quants", None)
         method = min(costs, key=costs.get)
         if "checkpoint" in costs and costs["checkpoint"] - costs[method] <= PATH_MARGIN:
             method = "checkpoint"
@@ -489,9 +494,9 @@ class InventoryLedger(models.AbstractModel):
             raise UserError(
                 self.env._("The rows of the ledger never come from quants.")
             )
-        method, checkpoints = self._resolve_method(at, company_ids, method)
-        if method == "quants":
-            method = "ledger"
+        method, checkpoints = self._resolve_method(
+            at, company_ids, method, quants=False
+        )
         ctes = [
             SQL("scope AS (%s)", self._scope_locations_sql(company_ids, location_ids))
         ]

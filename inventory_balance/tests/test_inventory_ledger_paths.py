@@ -133,6 +133,11 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
                 costs = self.Ledger._path_costs(at, company)[0]
                 self.assertEqual(set(costs), {"ledger", "quants", "checkpoint"})
                 self.assertLessEqual(costs[resolved], costs["ledger"])
+            # The rows-SQL seam never rolls back the quants: the cheaper of
+            # the others (here the late checkpoint, 20 days of lines, against
+            # 58 for the whole ledger).
+            method = self.Ledger._balance_rows_sql(self._days_ago(2), company)[2]
+            self.assertEqual(method, "checkpoint")
             # When the date a balance last changed is asked: never quants,
             # never a later checkpoint.
             method, checkpoints = self.Ledger._resolve_method(
