@@ -205,9 +205,11 @@ class InventoryLotBalanceReport(models.Model):
                    COALESCE(cond.is_available, FALSE) AS condition_available,
                    pkg.name AS package_name
               FROM (%(balances)s) b
-              JOIN stock_location loc ON loc.id = b.location_id
-              JOIN product_product pp ON pp.id = b.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              -- Left joins on keys: the planner drops those a query does not
+              -- read (the first page grouped by product reads none).
+              LEFT JOIN stock_location loc ON loc.id = b.location_id
+              LEFT JOIN product_product pp ON pp.id = b.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN inventory_condition cond
                      ON cond.id = COALESCE(loc.condition_id, %(good)s)
               LEFT JOIN stock_package pkg ON pkg.id = b.package_id
