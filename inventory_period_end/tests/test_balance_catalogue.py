@@ -669,8 +669,11 @@ class TestBalanceCatalogue(TransactionCase):
     def test_recreated_quant_as_odoo_holds_it(self):
         """A quant the correction re-creates: its incoming date is the key's
         last incoming line, its lot's dates, no count set."""
+        # The lot's quant in stock (its vendor quant, -9, exists too).
         quant_id, location_id = self._one(
-            "SELECT id, location_id FROM stock_quant WHERE lot_id = %s",
+            "SELECT q.id, q.location_id FROM stock_quant q "
+            "JOIN stock_location l ON l.id = q.location_id "
+            "WHERE q.lot_id = %s AND l.usage = 'internal'",
             self.expiry_lot.id,
         )
         self._sql("DELETE FROM stock_quant WHERE id = %s", quant_id)
