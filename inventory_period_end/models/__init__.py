@@ -11,5 +11,6 @@ from . import inventory_balance_run_quant_rules
 from . import inventory_balance_run_valuation_rules
 from . import inventory_balance_run_corrections
 from . import inventory_balance_run
+from . import inventory_balance_run_finding_mixin
 from . import inventory_balance_run_line
 from . import inventory_balance_run_valuation

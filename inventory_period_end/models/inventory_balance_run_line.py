@@ -1,9 +1,8 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..tools.balance_rules import CORRECTIONS, SEVERITIES, rule_selection
-from ..tools.workflow_guard import refuse_workflow_fields
 
 
 class InventoryBalanceRunLine(models.Model):
@@ -12,6 +11,7 @@ class InventoryBalanceRunLine(models.Model):
     per rule), never one by one."""
 
     _name = "inventory.balance.run.line"
+    _inherit = "inventory.balance.run.finding.mixin"
     _description = "Inventory Balance Run Finding"
     _order = "run_id, rule_code, product_id, location_id, id"
     _check_company_auto = True
@@ -84,19 +84,3 @@ class InventoryBalanceRunLine(models.Model):
         ondelete="set null",
         help="The adjustment posted for this finding (counted stock as truth).",
     )
-
-    # ------------------------------------------------------ workflow guard
-    # Findings are the run's: written by its checks and corrections only.
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            refuse_workflow_fields(self, vals, frozenset(self._fields))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        refuse_workflow_fields(self, vals, frozenset(self._fields))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_workflow(self):
-        refuse_workflow_fields(self, ["id"], frozenset(["id"]))

@@ -1,8 +1,6 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-
-from ..tools.workflow_guard import refuse_workflow_fields
+from odoo import fields, models
 
 
 class InventoryBalanceRunValuation(models.Model):
@@ -11,6 +9,7 @@ class InventoryBalanceRunValuation(models.Model):
     ledger engine.  Written by one SQL statement per run."""
 
     _name = "inventory.balance.run.valuation"
+    _inherit = "inventory.balance.run.finding.mixin"
     _description = "Inventory Balance Run Valuation Summary"
     _order = "run_id, warehouse_id, categ_id"
     _check_company_auto = True
@@ -33,19 +32,3 @@ class InventoryBalanceRunValuation(models.Model):
     categ_id = fields.Many2one("product.category", ondelete="cascade")
     quantity = fields.Float(digits="Product Unit", readonly=True)
     value = fields.Monetary(readonly=True, currency_field="currency_id")
-
-    # ------------------------------------------------------ workflow guard
-    # Written by the run's one statement only.
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            refuse_workflow_fields(self, vals, frozenset(self._fields))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        refuse_workflow_fields(self, vals, frozenset(self._fields))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_workflow(self):
-        refuse_workflow_fields(self, ["id"], frozenset(["id"]))
