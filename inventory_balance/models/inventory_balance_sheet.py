@@ -836,6 +836,7 @@ class InventoryBalanceSheet(models.Model):
             result.append({"category": category, "rows": rows})
         return result
 
+    @api.readonly
     def get_sheet_data(self, category_id=None, offset=0, limit=None):
         """The sheet's rows as plain dicts, with only the columns the user may
         see (the value columns need Inventory Balance / Administrator).
@@ -936,6 +937,7 @@ class InventoryBalanceSheet(models.Model):
             ._description_selection(self.env)
         )
 
+    @api.readonly
     def get_grid_data(self, category_id=None, offset=0, limit=GRID_PAGE):
         """The sheet's grid as the web client shows it: one tab per product
         group, the rows of one tab a page at a time.  Only the columns the
@@ -1163,6 +1165,7 @@ class InventoryBalanceSheet(models.Model):
             ],
         }
 
+    @api.readonly
     def export_xlsx(self):
         """The sheet as an XLSX workbook: one worksheet per product group,
         End as live Excel formulas, overrides highlighted.
@@ -1177,6 +1180,7 @@ class InventoryBalanceSheet(models.Model):
             "content": base64.b64encode(buffer.getvalue()).decode(),
         }
 
+    @api.readonly
     def export_csv(self):
         """The sheet as CSV, one file per product group.
 

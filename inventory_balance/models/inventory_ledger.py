@@ -714,6 +714,7 @@ class InventoryLedger(models.AbstractModel):
         self.env.cr.execute("SET LOCAL session_replication_role = origin")
 
     # ------------------------------------------------------------ public API
+    @api.readonly
     @api.model
     def balances_at(
         self,
@@ -865,6 +866,7 @@ class InventoryLedger(models.AbstractModel):
             columns=columns,
         )
 
+    @api.readonly
     @api.model
     def movements(
         self,

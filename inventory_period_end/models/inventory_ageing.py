@@ -172,6 +172,7 @@ class InventoryAgeing(models.AbstractModel):
             len(buckets) - 1,
         )
 
+    @api.readonly
     @api.model
     def ageing_at(
         self, at=None, company_ids=None, warehouse_ids=None, product_ids=None

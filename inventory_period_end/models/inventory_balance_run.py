@@ -642,6 +642,7 @@ class InventoryBalanceRun(models.Model):
             run.action_run()
         return run.id
 
+    @api.readonly
     def get_counts(self):
         """Findings per rule of one run.
 
@@ -660,6 +661,7 @@ class InventoryBalanceRun(models.Model):
         counts.update(dict(groups))
         return counts
 
+    @api.readonly
     def valuation_summary(self):
         """The warehouse valuation summary of one run.
 
@@ -735,6 +737,7 @@ class InventoryBalanceRun(models.Model):
         )
         return self.env.cr.fetchall()
 
+    @api.readonly
     def export_xlsx(self):
         """The run's findings as an XLSX workbook (one row per finding, an
         *Info* sheet with the run and the counts per rule).

@@ -7,3 +7,4 @@ from . import test_balance_run_valuation
 from . import test_access_period_end
 from . import test_precision
 from . import test_balance_catalogue
+from . import test_readonly

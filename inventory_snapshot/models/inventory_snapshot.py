@@ -774,8 +774,32 @@ class InventorySnapshot(models.Model):
 
     def _ensure_lines(self):
         """Write the pending lines of these snapshots now (before they are
-        read); the callers checked the user's access to them first."""
+        read); the callers checked the user's access to them first.  For the
+        paths that write (the Lines and Verify buttons, ``verify``, the
+        comparison wizard, the download routes), never for a read-only one:
+        see ``_check_lines_written``."""
         self.sudo().filtered("lines_checkpoint_id")._write_pending_lines()
+
+    def _check_lines_written(self):
+        """The read-only paths (``export_snapshot``, ``compare_snapshots``,
+        ``export_comparison``, ``check_integrity``) never write: a snapshot
+        whose lines a period close left to the scheduled action (for the few
+        moments until it runs) is refused, saying how to go on.
+
+        :raise UserError: some of these snapshots have pending lines
+        """
+        pending = self.sudo().filtered("lines_checkpoint_id")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "The lines of the snapshot %(names)s are still being copied "
+                    "from the period close's checkpoint by the scheduled action "
+                    "Inventory: write the pending lines of snapshots. Try again "
+                    "in a moment, or write them now: the Lines or Verify button "
+                    "of the snapshot, or verify over RPC.",
+                    names=", ".join(pending.mapped("name")),
+                )
+            )
 
     @api.model
     def _cron_write_pending_lines(self):
@@ -885,6 +909,30 @@ class InventorySnapshot(models.Model):
         self.action_verify()
         return {str(snapshot.id): snapshot.verify_state == "ok" for snapshot in self}
 
+    @api.readonly
+    def check_integrity(self):
+        """The checks of ``verify`` (checksum of the lines, sealed header,
+        chain of closing snapshots) without recording their outcome: a read,
+        served read-only (a replica when one is configured).  ``verify``
+        records it (*Verification* on the form, a failure in the chatter)
+        and runs on the primary.
+
+        :return: ``{"<id>": {"intact": bool, "problems": [text, ...]}}``
+            (the ids as strings, for XML-RPC)
+        :raise AccessError: without read access to every snapshot
+        :raise UserError: a snapshot's lines are still pending after a
+            period close (see ``_check_lines_written``)
+        """
+        self.check_access("read")
+        self._check_lines_written()
+        self.env.flush_all()
+        Seal = self.env["inventory.snapshot.seal"]
+        result = {}
+        for snapshot in self:
+            problems = Seal._problems(snapshot)
+            result[str(snapshot.id)] = {"intact": not problems, "problems": problems}
+        return result
+
     # ------------------------------------------------------------- changes
     @api.model_create_multi
     def create(self, vals_list):
@@ -967,6 +1015,7 @@ class InventorySnapshot(models.Model):
             )
 
     # ------------------------------------------------- compare and export
+    @api.readonly
     @api.model
     def compare_snapshots(
         self,
@@ -1019,6 +1068,7 @@ class InventorySnapshot(models.Model):
             offset=offset,
         )
 
+    @api.readonly
     def export_snapshot(self, file_format="xlsx"):
         """Export the lines of this snapshot, of at most
         ``inventory.snapshot.export._max_rpc_rows`` lines (larger ones are
@@ -1032,12 +1082,13 @@ class InventorySnapshot(models.Model):
         self.check_access("read")
         exporter = self.env["inventory.snapshot.export"]
         exporter._check_format(file_format)
-        self._ensure_lines()
+        self._check_lines_written()
         exporter._check_rpc_size(
             self.line_count, f"/inventory_snapshot/{self.id}/export/{file_format}"
         )
         return exporter._result(self, file_format)
 
+    @api.readonly
     @api.model
     def export_comparison(
         self,
@@ -1060,23 +1111,15 @@ class InventorySnapshot(models.Model):
         exporter._check_format(file_format)
         Compare = self.env["inventory.snapshot.compare"]
         ids = self.env["inventory.ledger"]._parse_ids(snapshot_ids, "snapshot_ids")
-        wizard = Compare.create(
-            {
-                "snapshot_ids": [(6, 0, ids or [])],
-                "include_now": bool(include_now),
-                "only_changes": bool(only_changes),
-                "threshold": Compare._parse_threshold(threshold),
-                "group_by": ",".join(Compare._parse_group_by(group_by)),
-            }
+        # A comparison in memory (nothing stored): its rows are read from the
+        # comparison's statement (see ``_comparison_batches``).
+        comparison = Compare._new_comparison(
+            ids or [], include_now, only_changes, threshold, group_by
         )
-        wizard._fill_lines()
-        count = wizard.line_count
-        if count > exporter._max_rpc_rows():
-            wizard.unlink()
-            exporter._check_rpc_size(count, self.env._("the comparison wizard"))
-        result = exporter._result(wizard, file_format)
-        wizard.unlink()
-        return result
+        exporter._check_rpc_size(
+            comparison.line_count, self.env._("the comparison wizard")
+        )
+        return exporter._result(comparison, file_format)
 
     def action_export(self):
         """Download the lines; the format comes from the context key

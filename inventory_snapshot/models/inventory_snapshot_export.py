@@ -455,6 +455,12 @@ class InventorySnapshotExport(models.AbstractModel):
         """The stored rows of a comparison (``COMPARISON_FIELDS`` order), in
         lists of at most ``batch_size``: keyset pagination on the sequence."""
         wizard.ensure_one()
+        rows = getattr(wizard, "rows", None)
+        if rows is not None:
+            # a comparison in memory (``_new_comparison``): named already
+            for start in range(0, len(rows), batch_size):
+                yield rows[start : start + batch_size]
+            return
         if not wizard.compared:
             wizard._fill_lines()
         self.env.flush_all()

@@ -167,9 +167,10 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
         reads = {
             "open the lines": lambda s: s.action_open_lines(),
             "verify": lambda s: self.assertEqual(s.verify(), {str(s.id): True}),
-            "export": lambda s: s.with_user(self.reader).export_snapshot("json"),
-            "compare": lambda s: self.Snapshot.with_user(self.reader).compare_snapshots(
-                [s.id, ordinary.id]
+            "compare in the wizard": lambda s: (
+                self.env["inventory.snapshot.compare"]
+                .create({"snapshot_ids": [Command.set([s.id, ordinary.id])]})
+                .action_compare()
             ),
             # a rebuild of its checkpoint deletes the rows it copies
             "rebuild the checkpoint": lambda s: checkpoint.action_rebuild(),
@@ -181,6 +182,40 @@ class TestInventorySnapshotTake(LedgerScenarioMixin, TransactionCase):
                 self.assertFalse(snapshot.lines_checkpoint_id)
                 self.assertEqual(snapshot.line_count, ordinary.line_count)
                 self.assertEqual(snapshot.checksum, ordinary.checksum)
+
+    def test_read_only_reads_refuse_pending_lines(self):
+        """The read-only reads (served by a replica) never write: while the
+        job has not written a closing snapshot's lines they refuse, saying
+        how to go on, and the lines stay pending for the job."""
+        at = self._days_ago(27)
+        Checkpoint = self.env["inventory.ledger.checkpoint"]
+        checkpoint = Checkpoint.browse(Checkpoint.build_checkpoint(at))
+        ordinary = self._take(moment=at)
+        snapshot = self._take_later(checkpoint)
+        Snapshot = self.Snapshot.with_user(self.reader)
+        reads = {
+            "export": lambda: snapshot.with_user(self.reader).export_snapshot("json"),
+            "compare": lambda: Snapshot.compare_snapshots([snapshot.id, ordinary.id]),
+            "export comparison": lambda: Snapshot.export_comparison(
+                [snapshot.id, ordinary.id], "csv"
+            ),
+            "check integrity": lambda: snapshot.with_user(
+                self.reader
+            ).check_integrity(),
+        }
+        for read, call in reads.items():
+            with self.subTest(read=read):
+                with self.assertRaisesRegex(UserError, "still being copied"):
+                    call()
+                self.assertEqual(snapshot.lines_checkpoint_id, checkpoint)
+        self.Snapshot._cron_write_pending_lines()
+        self.assertEqual(
+            snapshot.with_user(self.reader).check_integrity(),
+            {str(snapshot.id): {"intact": True, "problems": []}},
+        )
+        self.assertTrue(
+            snapshot.with_user(self.reader).export_snapshot("json")["content"]
+        )
 
     def test_lines_later_only_for_the_close(self):
         at = self._days_ago(27)

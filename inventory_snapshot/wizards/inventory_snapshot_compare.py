@@ -157,8 +157,14 @@ class InventorySnapshotCompare(models.TransientModel):
             return MAX_ROWS_PER_REQUEST
 
     @api.model
-    def _prepare_comparison(self, snapshot_ids, include_now, group_by):
+    def _prepare_comparison(
+        self, snapshot_ids, include_now, group_by, write_pending=False
+    ):
         """Check the arguments and the user's rights.
+
+        :param write_pending: write the lines a period close left pending
+            first (the wizard, on the primary); otherwise (the read-only
+            paths) such a snapshot is refused (``_check_lines_written``)
 
         :return: (the snapshots in moment order, the normalised group_by)
         :raise AccessError: without read access to every snapshot (snapshot
@@ -190,7 +196,10 @@ class InventorySnapshotCompare(models.TransientModel):
         if include_now:
             self.env["inventory.ledger"]._check_ledger_access()
         snapshots = snapshots.sorted(lambda s: (s.moment, s.id))
-        snapshots._ensure_lines()
+        if write_pending:
+            snapshots._ensure_lines()
+        else:
+            snapshots._check_lines_written()
         return snapshots, self._parse_group_by(group_by)
 
     # ------------------------------------------------------------------ SQL
@@ -580,12 +589,50 @@ class InventorySnapshotCompare(models.TransientModel):
             result.update(limit=page[0], offset=page[1])
         return result
 
+    @api.model
+    def _new_comparison(
+        self, snapshot_ids, include_now, only_changes, threshold, group_by
+    ):
+        """A comparison computed in memory for an export over RPC (nothing
+        stored, so it runs read-only): its rows, at most one more than an
+        export over RPC holds, and the count of all of them.
+
+        :return: a ``ComparisonRows`` the exporter takes as it takes a
+            wizard (see ``inventory.snapshot.export._comparison_batches``)
+        """
+        snapshots, group_by = self._prepare_comparison(
+            snapshot_ids, include_now, group_by
+        )
+        threshold = self._parse_threshold(threshold)
+        max_rows = self.env["inventory.snapshot.export"]._max_rpc_rows()
+        query, columns = self._comparison_sql(
+            snapshots,
+            bool(include_now),
+            bool(only_changes),
+            threshold,
+            group_by,
+            (max_rows + 1, 0),
+        )
+        self.env.flush_all()
+        with self._comparison_settings():
+            self.env.cr.execute(query)
+            fetched = self.env.cr.fetchall()
+        return ComparisonRows(
+            snapshots=snapshots,
+            columns=columns,
+            group_by=",".join(group_by),
+            only_changes=bool(only_changes),
+            threshold=threshold,
+            line_count=sum(count for _status, count, _qty in fetched[0][0] or []),
+            rows=[row[1:] for row in fetched if row[1] is not None],
+        )
+
     # -------------------------------------------------------------- wizard
     def _fill_lines(self):
         """(Re)compute the comparison into the lines: one INSERT ... SELECT."""
         self.ensure_one()
         snapshots, group_by = self._prepare_comparison(
-            self.snapshot_ids.ids, self.include_now, self.group_by
+            self.snapshot_ids.ids, self.include_now, self.group_by, write_pending=True
         )
         threshold = self._parse_threshold(self.threshold)
         query, columns = self._comparison_sql(
@@ -707,3 +754,26 @@ class InventorySnapshotCompare(models.TransientModel):
             "url": f"/inventory_snapshot/compare/{self.id}/export/{file_format}",
             "target": "download",
         }
+
+
+class ComparisonRows:
+    """A comparison held in memory (``_new_comparison``): what the exporter
+    reads of a comparison wizard, and the rows (``COMPARISON_FIELDS``
+    order) instead of stored lines."""
+
+    _name = "inventory.snapshot.compare"
+    compared = True
+
+    def __init__(self, snapshots, columns, group_by, only_changes, threshold, **rest):
+        self.snapshot_ids = snapshots
+        self.columns = columns
+        self.group_by = group_by
+        self.only_changes = only_changes
+        self.threshold = threshold
+        self.line_count = rest["line_count"]
+        self.rows = rest["rows"]
+        # names the file: the compared snapshots
+        self.id = "-".join(map(str, snapshots.ids)) or "now"
+
+    def ensure_one(self):
+        return self
