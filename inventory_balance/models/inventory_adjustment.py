@@ -6,7 +6,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools.record_ids import check_ids_exist
+from ..tools.record_ids import check_ids_exist, check_vals_ids
+
+# The relational fields whose ids a create or write must name existing records
+SCOPE_FIELDS = ("company_id", "location_id", "categ_ids")
 
 # The context key of the workflow actions: honoured only together with the
 # superuser mode they enter after their own checks (a key sent over RPC alone
@@ -101,6 +104,8 @@ class InventoryAdjustment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_vals_ids(self, vals, SCOPE_FIELDS)
         if not self._is_workflow():
             for vals in vals_list:
                 forged = WORKFLOW_FIELDS.intersection(vals)
@@ -117,6 +122,7 @@ class InventoryAdjustment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_vals_ids(self, vals, SCOPE_FIELDS)
         if not self._is_workflow():
             forged = WORKFLOW_FIELDS.intersection(vals)
             if forged:

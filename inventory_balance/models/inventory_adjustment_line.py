@@ -5,6 +5,8 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.record_ids import check_vals_ids
+
 # The largest change a line takes, in the product's unit: beyond it a number
 # is a typing (or forging) accident, and floats lose units.
 MAX_CHANGE = 1e12
@@ -104,6 +106,7 @@ class InventoryAdjustmentLine(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_change_value(vals)
+            check_vals_ids(self, vals, ("product_id", "location_id", "lot_id"))
         if any("move_id" in vals for vals in vals_list):
             raise AccessError(
                 self.env._("A line's move is set only by the adjustment's Confirm.")
@@ -121,6 +124,7 @@ class InventoryAdjustmentLine(models.Model):
 
     def write(self, vals):
         self._check_change_value(vals)
+        check_vals_ids(self, vals, ("product_id", "location_id", "lot_id"))
         if "move_id" in vals:
             raise AccessError(
                 self.env._("A line's move is set only by the adjustment's Confirm.")

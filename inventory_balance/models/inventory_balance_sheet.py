@@ -17,7 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.record_ids import check_ids_exist
+from ..tools.record_ids import check_ids_exist, check_vals_ids
 from ..tools.sheet_columns import (
     COLUMNS,
     DEFAULT_FORMULA,
@@ -66,6 +66,8 @@ MAX_ROWS = 50000
 EXPORT_MAX_ROWS = 200000
 # The largest number typed over a cell, either way.
 MAX_OVERRIDE = 1e12
+# The sheet's relational fields a create or write may name ids in
+SCOPE_FIELDS = ("company_id", "category_ids", "warehouse_ids", "location_ids")
 # Periods are [start, stop): the engine's moments are inclusive, so a period
 # ends one microsecond before the next starts (generated or imported lines may
 # carry fractions of a second).
@@ -179,12 +181,14 @@ class InventoryBalanceSheet(models.Model):
 
     def write(self, vals):
         self._check_refresh_fields(vals)
+        check_vals_ids(self, vals, SCOPE_FIELDS)
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_refresh_fields(vals)
+            check_vals_ids(self, vals, SCOPE_FIELDS)
             if not vals.get("column_ids"):
                 vals["column_ids"] = [
                     fields.Command.create(
@@ -945,7 +949,8 @@ class InventoryBalanceSheet(models.Model):
         Administrator), and only the visible ones carry values.
 
         :param category_id: the tab (a product group of the sheet) to read;
-            default (or a group that is no longer in the sheet) the first one
+            default (or a group that is no longer in the sheet) the first one;
+            an id of no product category is refused
         :param offset: skip that many products of the tab
         :param limit: at most that many products (default 100, at most 500,
             and at most 50,000 product-periods: the parameter
@@ -981,6 +986,7 @@ class InventoryBalanceSheet(models.Model):
                 max_rows // max(1, len(self._periods())),
             ),
         )
+        check_ids_exist(self.env, "category_id", category_id)
         groups = self._products_by_group()
         tab = next((g for g in groups if g[0].id == category_id), None) or (
             groups[0] if groups else None

@@ -502,8 +502,13 @@ class TestInventoryBalanceSheet(SheetScenarioMixin, TransactionCase):
         self.assertEqual([r["product_id"] for r in other["rows"]], [self.pc.id])
         self.assertEqual(other["rows"][0]["values"][0]["sales"], 9)
         # A group no longer in the sheet: the first tab; a page past the end:
-        # no row.
-        self.assertEqual(as_planner.get_grid_data(category_id=-1)["tab"], self.group.id)
+        # no row; a category that does not exist: refused, naming it.
+        outside = self.env["product.category"].create({"name": "Not in the sheet"})
+        self.assertEqual(
+            as_planner.get_grid_data(category_id=outside.id)["tab"], self.group.id
+        )
+        with self.assertRaisesRegex(UserError, "^category_id: no .* with id -1 "):
+            as_planner.get_grid_data(category_id=-1)
         self.assertFalse(as_planner.get_grid_data(offset=5)["rows"])
         self.assertEqual(as_planner.get_grid_data(limit=10**6)["limit"], 500)
 

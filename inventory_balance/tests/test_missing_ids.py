@@ -125,6 +125,69 @@ class TestMissingIds(TransactionCase):
         self.assertNamesMissing(
             "category_id", lambda: sheet.get_sheet_data(category_id=MISSING)
         )
+        # the grid's tab: an unknown id is refused (not the first tab instead)
+        self.assertNamesMissing(
+            "category_id", lambda: sheet.get_grid_data(category_id=MISSING)
+        )
+        self.assertNamesMissing("product_id", lambda: sheet.move_row(MISSING, 1))
+        # a sheet made or changed over RPC with ids that do not exist
+        Sheet = self.env["inventory.balance.sheet"]
+        for name, value in (
+            ("category_ids", [Command.set([self.category.id, MISSING])]),
+            ("warehouse_ids", [Command.link(MISSING)]),
+            ("location_ids", [MISSING]),
+            ("company_id", MISSING),
+        ):
+            with self.subTest(field=name):
+                self.assertNamesMissing(
+                    name,
+                    lambda name=name, value=value: Sheet.create(
+                        {
+                            "name": "Missing",
+                            "category_ids": [Command.set(self.category.ids)],
+                            name: value,
+                        }
+                    ),
+                )
+                self.assertNamesMissing(
+                    name, lambda name=name, value=value: sheet.write({name: value})
+                )
+
+    def test_adjustment_create_write(self):
+        reason = self.env["inventory.adjustment.reason"].search([], limit=1)
+        self.assertNamesMissing(
+            "location_id",
+            lambda: self.Adjustment.create(
+                {"name": "Missing", "reason_id": reason.id, "location_id": MISSING}
+            ),
+        )
+        adjustment = self.Adjustment.create({"name": "Missing", "reason_id": reason.id})
+        self.assertNamesMissing(
+            "categ_ids",
+            lambda: adjustment.write({"categ_ids": [Command.link(MISSING)]}),
+        )
+        Line = self.env["inventory.adjustment.line"]
+        self.assertNamesMissing(
+            "product_id",
+            lambda: Line.create(
+                {"adjustment_id": adjustment.id, "product_id": MISSING, "change": 1}
+            ),
+        )
+        line = Line.create(
+            {
+                "adjustment_id": adjustment.id,
+                "product_id": self.product.id,
+                "location_id": self.stock.id,
+                "change": 1,
+            }
+        )
+        self.assertNamesMissing("lot_id", lambda: line.write({"lot_id": MISSING}))
+        self.assertNamesMissing(
+            "location_id",
+            lambda: adjustment.write(
+                {"line_ids": [Command.update(line.id, {"location_id": MISSING})]}
+            ),
+        )
 
 
 @tagged("post_install", "-at_install")

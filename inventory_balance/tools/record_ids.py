@@ -85,3 +85,45 @@ def check_ids_exist(env, name, ids, model=None):
             )
         )
     return records
+
+
+def ids_in(value):
+    """The ids a many2one or many2many value of ``create``/``write`` names
+    (an id, a list of ids, or commands), or None when it is none of those."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return [value]
+    if not isinstance(value, list | tuple):
+        return None
+    ids = []
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool):
+            ids.append(item)
+        elif isinstance(item, list | tuple) and item:
+            command = item[0]
+            if command == 6 and len(item) > 2:
+                ids.extend(ids_in(list(item[2]) or []) or [])
+            elif command in (1, 2, 3, 4) and len(item) > 1:
+                ids.extend(ids_in(item[1]) or [])
+        else:
+            return None
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+
+
+def check_vals_ids(records, vals, names):
+    """The ids that ``vals`` of a ``create`` or ``write`` of ``records`` give
+    to the relational fields ``names`` must exist: a UserError naming the
+    field, the kind of record and the first missing id (rather than the
+    database's foreign-key error and an ERROR line in the log)."""
+    env = records.env
+    for name in names:
+        if not vals.get(name):
+            continue
+        model = records._fields[name].comodel_name
+        ids = ids_in(vals[name])
+        if ids is None:
+            raise UserError(
+                env._("%(name)s must be an id or a list of ids.", name=name)
+            )
+        check_ids_exist(env, name, ids, model=model)

@@ -8,11 +8,15 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
+from odoo.addons.inventory_balance.tools.record_ids import check_vals_ids
 
 from ..tools import schedule_rules
 from .inventory_snapshot import TRUSTED, TRUSTED_KEY
 
 _logger = logging.getLogger(__name__)
+
+# The relational fields whose ids a create or write must name existing records
+SCOPE_FIELDS = ("company_id", "warehouse_ids", "location_ids", "categ_ids")
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -182,10 +186,12 @@ class InventorySnapshotSchedule(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_workflow_fields(vals)
+            check_vals_ids(self, vals, SCOPE_FIELDS)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_workflow_fields(vals)
+        check_vals_ids(self, vals, SCOPE_FIELDS)
         return super().write(vals)
 
     @api.model

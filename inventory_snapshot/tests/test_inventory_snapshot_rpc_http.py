@@ -140,7 +140,24 @@ class TestInventorySnapshotRpcHttp(HttpCase):
                 Snapshot.take_snapshot("Missing", **{argument: 987654321})
         with self.assertRaisesRegex(UserError, "^snapshot_ids: no .* 987654321"):
             Snapshot.compare_snapshots([987654321], include_now=True)
+        with self.assertRaisesRegex(UserError, "^snapshot_ids: no .* 987654321"):
+            Snapshot.export_comparison([987654321], file_format="csv")
         self.assertFalse(Snapshot.search([("name", "=", "Missing")]))
+        # a schedule made or changed with ids that do not exist
+        Schedule = self.env["inventory.snapshot.schedule"]
+        for field, value in (
+            ("warehouse_ids", [(6, 0, [987654321])]),
+            ("location_ids", [(4, 987654321)]),
+            ("categ_ids", [987654321]),
+            ("company_id", 987654321),
+        ):
+            with self.assertRaisesRegex(
+                UserError, f"^{field}: no .* with id 987654321 exists"
+            ):
+                Schedule.create({"name": "Missing", field: value})
+        schedule = Schedule.create({"name": "Missing ids schedule"})
+        with self.assertRaisesRegex(UserError, "^categ_ids: no .* 987654321"):
+            schedule.write({"categ_ids": [(4, 987654321)]})
 
     def test_comparison_opens_on_changes(self):
         Snapshot = self.env["inventory.snapshot"]
