@@ -23,6 +23,14 @@
         "views/menus.xml",
         "data/ir_cron_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "inventory_period_end/static/src/findings/*",
+        ],
+        "web.assets_tests": [
+            "inventory_period_end/static/tests/tours/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

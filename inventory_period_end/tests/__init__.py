@@ -8,3 +8,4 @@ from . import test_access_period_end
 from . import test_precision
 from . import test_balance_catalogue
 from . import test_readonly
+from . import test_findings_tour
