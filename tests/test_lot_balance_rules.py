@@ -165,3 +165,50 @@ def test_units_left_keep_at_most_one_partial_unit():
 def test_odd_lot_name_takes_the_first_free_suffix():
     assert rules.odd_lot_name("CDE456-A", []) == "CDE456-A-1"
     assert rules.odd_lot_name("CDE456-A", ["CDE456-A-1", "CDE456-A-3"]) == "CDE456-A-2"
+
+
+def test_plan_unit_removal_takes_units_or_loose_stock():
+    units = [(1, 96.0), (2, 40.0), (3, 96.0)]
+    # Units there: whole packages, the partial one first.
+    assert rules.plan_unit_removal(units, 2, 96.0, loose_quantity=500.0) == [
+        (2, 40.0),
+        (1, 96.0),
+    ]
+    # No units: loose stock, one piece per unit without a standard count
+    # (40 empty pallets), the standard count per unit with one.
+    assert rules.plan_unit_removal([], 40, False, loose_quantity=120.0) == [
+        (False, 40.0)
+    ]
+    assert rules.plan_unit_removal([], 2, 50.0, loose_quantity=120.0) == [
+        (False, 100.0)
+    ]
+    assert rules.plan_unit_removal([], 0, 50.0, loose_quantity=0.0) == []
+    for plan in (
+        lambda: rules.plan_unit_removal([], 3, 50.0, loose_quantity=120.0),
+        lambda: rules.plan_unit_removal(units, 4, 96.0, loose_quantity=500.0),
+        lambda: rules.plan_unit_removal([], -1, 50.0, loose_quantity=120.0),
+    ):
+        try:
+            plan()
+        except ValueError:
+            continue
+        raise AssertionError("an impossible removal was planned")
+
+
+def test_plan_unit_removal_never_leaves_a_second_partial_unit():
+    standard = 50.0
+    for partial in (10.0, 49.0):
+        units = [(n, standard) for n in range(1, 8)] + [(8, partial)]
+        for count in range(len(units) + 1):
+            taken = rules.plan_unit_removal(units, count, standard)
+            left = [unit for unit in units if unit not in taken]
+            assert len(left) == len(units) - count
+            assert sum(rules.is_partial(q, standard) for _p, q in left) <= 1
+            if count:
+                assert taken[0] == (8, partial)
+
+
+def test_receipt_lot_name_only_for_an_odd_count():
+    assert rules.receipt_lot_name("CDE-A", 50.0, 50.0, []) == "CDE-A"
+    assert rules.receipt_lot_name("CDE-A", 7.0, False, []) == "CDE-A"
+    assert rules.receipt_lot_name("CDE-A", 46.0, 50.0, ["CDE-A-1"]) == "CDE-A-2"

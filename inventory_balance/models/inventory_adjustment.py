@@ -329,6 +329,7 @@ class InventoryAdjustment(models.Model):
                 errors.append(
                     self.env._("%s: not an internal or transit location.", where)
                 )
+        errors += lines._package_errors()
         if errors:
             raise UserError("\n".join(errors))
 
@@ -406,7 +407,7 @@ class InventoryAdjustment(models.Model):
         keys = {
             (line.product_id.id, line.location_id.id)
             for line in drafts.line_ids
-            if line.change < 0
+            if (line.change < 0 or line.unit_count > 0)
             and not line.adjustment_id.company_id.inventory_adjustment_allow_negative
         }
         if keys:
@@ -436,11 +437,16 @@ class InventoryAdjustment(models.Model):
     def _confirm(self):
         self.ensure_one()
         move_date = self._move_date()
+        # Units to remove: the units taken now, their quantity the change.
+        units = self.line_ids._plan_units()
+        for line in self.line_ids.filtered(lambda line: line.id in units):
+            line.change = -sum(quantity for _package, quantity in units[line.id])
         lines = self.line_ids.filtered(
             lambda line: not line.product_id.uom_id.is_zero(line.change)
         )
         self._check_lines(lines)
         self._check_available(lines)
+        lines._apply_odd_lots()
         move_vals = []
         for line in lines:
             product = line.product_id
@@ -472,18 +478,9 @@ class InventoryAdjustment(models.Model):
                     "origin": self.reason_id.name,
                     "inventory_adjustment_id": self.id,
                     "move_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": product.id,
-                                "product_uom_id": product.uom_id.id,
-                                "quantity": quantity,
-                                "location_id": source.id,
-                                "location_dest_id": destination.id,
-                                "company_id": self.company_id.id,
-                                "lot_id": line.lot_id.id,
-                            },
+                        (0, 0, vals)
+                        for vals in line._adjustment_move_line_vals(
+                            source, destination, quantity, units.get(line.id)
                         )
                     ],
                 }
@@ -571,7 +568,10 @@ class InventoryAdjustment(models.Model):
         :param reason_code: code of an adjustment reason (``top_up``, ``theft``,
             ``breakage``, ``count``, ``other``, ...)
         :param lines: list of dicts ``{"product_id", "location_id", "lot_id",
-            "change"}`` (optional)
+            "change"}`` (optional), and by unit ``package_id`` (a removal
+            takes from it, a receipt goes into it), ``unit_count`` (units to
+            remove, whole, the partial one first) or ``odd_lot`` (a receipt
+            of an odd count gets its own lot code, suffixed)
         :param date: ``YYYY-MM-DD`` (default today)
         :param location_id, categ_ids, product_filter: filters for loading
         :return: id of the draft
@@ -589,8 +589,17 @@ class InventoryAdjustment(models.Model):
         for values in lines or []:
             if not isinstance(values, dict) or "product_id" not in values:
                 raise UserError(self.env._("Each line needs at least a product_id."))
-            for key in ("product_id", "location_id", "lot_id"):
+            for key in ("product_id", "location_id", "lot_id", "package_id"):
                 check_ids_exist(self.env, key, values.get(key))
+            unit_count = values.get("unit_count") or 0
+            if (
+                not isinstance(unit_count, int)
+                or isinstance(unit_count, bool)
+                or unit_count < 0
+            ):
+                raise UserError(
+                    self.env._("unit_count is a number of units, 0 or more.")
+                )
             line = {
                 "product_id": values["product_id"],
                 "location_id": values.get("location_id")
@@ -600,6 +609,9 @@ class InventoryAdjustment(models.Model):
                 .lot_stock_id.id,
                 "lot_id": values.get("lot_id") or False,
                 "change": values.get("change", 0.0),
+                "package_id": values.get("package_id") or False,
+                "unit_count": unit_count,
+                "odd_lot": bool(values.get("odd_lot")),
             }
             line_commands.append((0, 0, line))
         adjustment = self.create(

@@ -21,3 +21,4 @@ from . import test_lot_unit_generator
 from . import test_inventory_ledger_checkpoint_build
 from . import test_inventory_ledger_paths
 from . import test_readonly
+from . import test_adjustment_units

@@ -241,3 +241,40 @@ def odd_lot_name(lot_name, existing_names):
     while f"{lot_name}-{number}" in existing:
         number += 1
     return f"{lot_name}-{number}"
+
+
+def plan_unit_removal(units, count, standard_count=False, loose_quantity=0.0):
+    """What "remove ``count`` units" of a lot (or of a product without lots)
+    at one location takes, as ``(package_id, quantity)`` parts.
+
+    - When the stock there has units (packages), whole packages, chosen by
+      :func:`units_to_remove` (the partial one first): a removal by unit
+      never cuts a unit, so the lot keeps at most the partial units it had.
+    - When it has none, the loose stock: ``count`` standard counts, or
+      ``count`` of the product's unit when it has no standard count (one
+      piece is one unit, e.g. empty pallets), as one part ``(False, quantity)``.
+
+    :param units: ``(package_id, quantity)`` of the units there, oldest first
+    :param loose_quantity: the stock there outside any package
+    :raises ValueError: when there are fewer units (or less loose stock)
+    """
+    if units or count < 0:
+        return units_to_remove(units, count, standard_count)
+    if not count:
+        return []
+    quantity = round(count * (standard_count or 1.0), 6)
+    if quantity > loose_quantity + EPSILON:
+        raise ValueError(
+            f"{loose_quantity} loose in stock, {count} units ({quantity}) cannot "
+            "be removed"
+        )
+    return [(False, quantity)]
+
+
+def receipt_lot_name(lot_name, quantity, standard_count, existing_names):
+    """The lot code a receipt of one unit of ``quantity`` into lot
+    ``lot_name`` gets when odd counts get their own lot code: the lot's own
+    code for a standard count (or without one), else :func:`odd_lot_name`."""
+    if not is_odd(quantity, standard_count):
+        return lot_name
+    return odd_lot_name(lot_name, existing_names)
