@@ -102,7 +102,7 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
         days; 1,000 quants."""
         first = self._days_ago(60)
 
-        def lines(ledger, date_from=None, date_to=None):
+        def lines(ledger, date_from=None, date_to=None, **filters):
             start = max(date_from or first, first)
             end = date_to or self.now
             return max((end - start).total_seconds(), 0) / 86400 * LINES_PER_DAY
@@ -121,7 +121,8 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
                 (51, "checkpoint", self.early),  # just after the early one
                 (24, "checkpoint", self.late),  # just before the late one
                 (45, "checkpoint", self.early),  # fewer lines since the early one
-                (35, "checkpoint", self.late),  # fewer lines up to the late one
+                (33, "checkpoint", self.late),  # fewer lines up to the late one
+                (35, "ledger", None),  # 13 days to the late one weigh 26
                 (21, "checkpoint", self.late),
                 (2, "quants", None),  # nearer now than the late one
             ):
@@ -141,9 +142,22 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
             # When the date a balance last changed is asked: never quants,
             # never a later checkpoint.
             method, checkpoints = self.Ledger._resolve_method(
-                self._days_ago(24), company, with_last_date=True
+                self._days_ago(46), company, with_last_date=True
             )
             self.assertEqual((method, checkpoints), ("checkpoint", self.early))
+            # 28 days ago the late checkpoint (6 days after) is the cheapest,
+            # but with the date of the last change the early one (24 days
+            # before) weighs more than the 32 days of the whole ledger.
+            self.assertEqual(
+                self.Ledger._resolve_method(self._days_ago(28), company),
+                ("checkpoint", self.late),
+            )
+            self.assertEqual(
+                self.Ledger._resolve_method(
+                    self._days_ago(28), company, with_last_date=True
+                )[0],
+                "ledger",
+            )
             # Without checkpoints: the whole ledger early, the quants late.
             (self.early | self.late).sudo().write({"state": "stale"})
             self.assertEqual(
@@ -158,6 +172,100 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
                 )[0],
                 "ledger",
             )
+
+    def test_whole_ledger_when_the_checkpoint_reads_more(self):
+        """A checkpoint far from the moment costs its rows and the lines
+        between (summed by one process: ``DELTA_WEIGHT``): the whole ledger
+        is taken when it reads fewer; the quants' path when nearer now."""
+        by_lines, by_quants = self._fake_estimates()
+        company = self.company.ids
+        with by_lines, by_quants:
+            self.late.sudo().write({"state": "stale"})
+            # 10 days ago, with the date of the last change (no quants, no
+            # later checkpoint): 42 days since the early checkpoint against
+            # 50 days of the whole ledger.
+            at = self._days_ago(10)
+            costs = self.Ledger._path_costs(at, company, with_last_date=True)[0]
+            self.assertLess(costs["ledger"], costs["checkpoint"])
+            self.assertEqual(
+                self.Ledger._resolve_method(at, company, with_last_date=True)[0],
+                "ledger",
+            )
+            # The rows seam (never the quants): the whole ledger as well.
+            self.assertEqual(self.Ledger._balance_rows_sql(at, company)[2], "ledger")
+            # Just after the early checkpoint it is the cheapest again.
+            self.assertEqual(
+                self.Ledger._resolve_method(
+                    self._days_ago(50), company, with_last_date=True
+                ),
+                ("checkpoint", self.early),
+            )
+            # Without the date of the last change: the quants' path.
+            self.assertEqual(self.Ledger._resolve_method(at, company)[0], "quants")
+        # Every path still gives the same balances there.
+        for moment in (at, self._days_ago(50)):
+            expected = self._balances(moment, method="ledger")
+            self.assertTrue(expected)
+            for method in ("auto", "quants", "checkpoint"):
+                self.assertEqual(
+                    self._balances(moment, method=method), expected, method
+                )
+
+    def test_estimates_follow_the_filters(self):
+        """The products and locations asked for reach every estimate: the
+        lines, the quants and the share of a checkpoint's rows."""
+        Ledger = self.env.registry["inventory.ledger"]
+        seen = []
+
+        def lines(ledger, date_from=None, date_to=None, **filters):
+            seen.append(("lines", filters))
+            return 1000
+
+        def quants(ledger, product_ids=None, scope_ids=None):
+            seen.append(
+                ("quants", {"product_ids": product_ids, "scope_ids": scope_ids})
+            )
+            return 10
+
+        def share(ledger, product_ids=None, scope_ids=None):
+            seen.append(("share", {"product_ids": product_ids, "scope_ids": scope_ids}))
+            return 0.5
+
+        with (
+            patch.object(Ledger, "_estimate_lines", autospec=True, side_effect=lines),
+            patch.object(Ledger, "_estimate_quants", autospec=True, side_effect=quants),
+            patch.object(
+                Ledger, "_estimate_checkpoint_share", autospec=True, side_effect=share
+            ),
+        ):
+            self.Ledger.balances_at(
+                self._days_ago(30),
+                product_ids=self.p1.ids,
+                location_ids=self.bin2.ids,
+            )
+        self.assertEqual(
+            {kind for kind, _filters in seen}, {"lines", "quants", "share"}
+        )
+        for _kind, filters in seen:
+            self.assertEqual(filters["product_ids"], self.p1.ids)
+            self.assertEqual(
+                sorted(filters["scope_ids"]), sorted((self.bin2 | self.bin2a).ids)
+            )
+        # The real estimates: a filter never counts more rows than none.
+        self.env.cr.execute("ANALYZE stock_move_line")
+        self.env.cr.execute("ANALYZE stock_quant")
+        scope = (self.bin2 | self.bin2a).ids
+        self.assertLessEqual(
+            self.Ledger._estimate_lines(None, None, self.p1.ids, scope),
+            self.Ledger._estimate_lines(None, None),
+        )
+        self.assertLessEqual(
+            self.Ledger._estimate_quants(self.p1.ids, scope),
+            self.Ledger._estimate_quants(),
+        )
+        share = self.Ledger._estimate_checkpoint_share(self.p1.ids, scope)
+        self.assertTrue(0 <= share <= 1, share)
+        self.assertEqual(self.Ledger._estimate_checkpoint_share(), 1.0)
 
     def test_estimates_are_read_from_statistics(self):
         """The estimates come from the planner (no row read): numbers, more
