@@ -28,7 +28,16 @@ path at each moment (timed too) and Odoo's native product totals at a sample
 of moments; then the same while the history is being built (its older half
 built by the scheduled build's core), once it is built, after a back-dated
 adjustment 15 months back (before and after the daily job); the history
-build's total time and the daily job's time.
+build's total time and the daily job's time.  Per state: the paths taken, the
+time choosing the path took (the estimate's own cost), how many moments were
+slower than the whole-ledger path and by how much at worst; once built, the
+engine's statement alone too (into a temporary table, no row sent to Python).
+
+    python3 benchmarks/bench_ledger_engine.py --history --scale 10m \
+        --database bench_me_10m --in-place --runs 1 --native-moments 2
+
+``--in-place`` works in the given database (your own copy: its checkpoints are
+deleted and rebuilt, a back-dated line is added) instead of copying it first.
 """
 
 import argparse
@@ -253,11 +262,55 @@ def history_moments(env, first, count=20, seed=17):
     return month_ends, randoms
 
 
-def bench_history(scale, runs, database=None):
+def backdated_adjustment(env):
+    """Five units found in a bin by an adjustment dated 15 months back
+    (committed); returns its date."""
     from odoo.tools import SQL
 
-    source = database or ensure_generated(scale)
-    database = f"{source}_history"
+    back = env["inventory.ledger.checkpoint"]._last_month_end() - datetime.timedelta(
+        days=456
+    )
+    env.cr.execute(
+        SQL(
+            "SELECT q.product_id, q.location_id FROM stock_quant q "
+            "JOIN stock_location l ON l.id = q.location_id "
+            "WHERE l.usage = 'internal' AND q.lot_id IS NULL AND q.quantity > 0 "
+            "ORDER BY q.id LIMIT 1"
+        )
+    )
+    product_id, location_id = env.cr.fetchone()
+    loss = env["stock.location"].search(
+        [
+            ("usage", "=", "inventory"),
+            ("company_id", "in", [env.company.id, False]),
+        ],
+        limit=1,
+    )
+    move = env["stock.move"].create(
+        {
+            "product_id": product_id,
+            "product_uom_qty": 5,
+            "location_id": loss.id,
+            "location_dest_id": location_id,
+            "is_inventory": True,
+            "company_id": env.company.id,
+        }
+    )
+    move._action_confirm()
+    move.quantity = 5
+    move.picked = True
+    move._action_done()
+    move.write({"date": back})
+    move.move_line_ids.write({"date": back})
+    env.flush_all()
+    env.cr.commit()
+    return back
+
+
+def history_database(source, in_place=False):
+    """The database the history benchmark writes to: ``source`` itself with
+    ``in_place``, else its copy ``<source>_history`` (made when missing)."""
+    database = source if in_place else f"{source}_history"
     if not _odoo.database_exists(database):
         from odoo.modules.registry import Registry
         from odoo.sql_db import close_db
@@ -266,6 +319,15 @@ def bench_history(scale, runs, database=None):
         close_db(source)
         print(f"copying {source} into {database} ...", flush=True)
         subprocess.run(["createdb", "-T", source, database], check=True)
+    return database
+
+
+def bench_history(
+    scale, runs, database=None, in_place=False, native_moments=5, note=None
+):
+    from odoo.tools import SQL
+
+    database = history_database(database or ensure_generated(scale), in_place)
     import psycopg2
 
     def vacuum():
@@ -303,16 +365,27 @@ def bench_history(scale, runs, database=None):
             "products": len(products),
             "month_ends": len(month_ends),
             "random_moments": len(randoms),
-            "note": "CPU shared with 3 other helpers' test runs",
+            "note": note,
         }
 
         def as_set(result):
             return {tuple(r[:-1]): round(r[-1], 6) for r in result["rows"]}
 
-        def measure(label, reference=None):
+        def statement(at):
+            # The engine's statement (auto path) computed into a temporary
+            # table, as the snapshots and reports use it: no row sent to
+            # Python.
+            query, method = Ledger._balance_sql(at, group_by, env.companies.ids)
+            with Ledger._aggregation_settings(balances=method == "checkpoint"):
+                env.cr.execute(SQL("CREATE TEMP TABLE bench_balances AS %s", query))
+            env.cr.execute("DROP TABLE bench_balances")
+
+        def measure(label, reference=None, statements=False):
             """Auto path at every moment (best of ``runs``): median, worst;
-            the paths taken; each answer equal to the whole ledger's."""
-            times, paths = [], {}
+            the paths taken; the estimate's own time (choosing the path);
+            each answer equal to the whole ledger's; with ``statements``,
+            the statement alone too."""
+            times, paths, choosing, alone = [], {}, [], []
             for at in moments:
                 seconds, result = _odoo.best_of(
                     runs,
@@ -320,9 +393,13 @@ def bench_history(scale, runs, database=None):
                         at, group_by=group_by, compact=True
                     ),
                 )
+                started = time.perf_counter()
                 method = Ledger._resolve_method(at, env.companies.ids)[0]
+                choosing.append(time.perf_counter() - started)
                 paths[method] = paths.get(method, 0) + 1
                 times.append(seconds)
+                if statements:
+                    alone.append(_odoo.best_of(runs, lambda at=at: statement(at))[0])
                 if reference is not None and as_set(result) != reference[at]:
                     raise SystemExit(f"error: {label}: auto != ledger at {at}")
             summary = {
@@ -330,7 +407,12 @@ def bench_history(scale, runs, database=None):
                 "worst_s": round(max(times), 3),
                 "worst_at": str(moments[times.index(max(times))]),
                 "paths": paths,
+                "choosing_median_ms": round(statistics.median(choosing) * 1000, 1),
+                "choosing_worst_ms": round(max(choosing) * 1000, 1),
             }
+            if alone:
+                summary["statement_median_s"] = round(statistics.median(alone), 3)
+                summary["statement_worst_s"] = round(max(alone), 3)
             if reference is not None:
                 # Against the whole-ledger path at the same moment.
                 ratios = [
@@ -338,6 +420,14 @@ def bench_history(scale, runs, database=None):
                 ]
                 summary["worst_vs_ledger"] = round(max(ratios), 2)
                 summary["median_vs_ledger"] = round(statistics.median(ratios), 2)
+                summary["slower_than_ledger"] = sum(r > 1 for r in ratios)
+                summary["worst_minus_ledger_s"] = round(
+                    max(
+                        t - ledger_times[at]
+                        for t, at in zip(times, moments, strict=True)
+                    ),
+                    3,
+                )
             row[label] = summary
             print(f"  {label}: {summary}", flush=True)
             return times
@@ -377,7 +467,9 @@ def bench_history(scale, runs, database=None):
         # millisecond, and Odoo's native figure at 23:59:59 counts a line at
         # 23:59:59.736 that the engine (and a real Odoo ledger, dated to the
         # second) places after that moment.
-        sample = randoms[::4]
+        sample = randoms[:: max(len(randoms) // max(native_moments, 1), 1)][
+            :native_moments
+        ]
         native_times = []
         for at in sample:
             env.invalidate_all()
@@ -428,46 +520,10 @@ def bench_history(scale, runs, database=None):
             "median_checkpoint_s": round(statistics.median(build_times), 3),
         }
         print(f"  history build: {row['history_build']}", flush=True)
-        measure("history_built", reference)
+        measure("history_built", reference, statements=True)
 
         # A back-dated adjustment 15 months back: later checkpoints stale.
-        back = env[
-            "inventory.ledger.checkpoint"
-        ]._last_month_end() - datetime.timedelta(days=456)
-        env.cr.execute(
-            SQL(
-                "SELECT q.product_id, q.location_id FROM stock_quant q "
-                "JOIN stock_location l ON l.id = q.location_id "
-                "WHERE l.usage = 'internal' AND q.lot_id IS NULL AND q.quantity > 0 "
-                "ORDER BY q.id LIMIT 1"
-            )
-        )
-        product_id, location_id = env.cr.fetchone()
-        loss = env["stock.location"].search(
-            [
-                ("usage", "=", "inventory"),
-                ("company_id", "in", [env.company.id, False]),
-            ],
-            limit=1,
-        )
-        move = env["stock.move"].create(
-            {
-                "product_id": product_id,
-                "product_uom_qty": 5,
-                "location_id": loss.id,
-                "location_dest_id": location_id,
-                "is_inventory": True,
-                "company_id": env.company.id,
-            }
-        )
-        move._action_confirm()
-        move.quantity = 5
-        move.picked = True
-        move._action_done()
-        move.write({"date": back})
-        move.move_line_ids.write({"date": back})
-        env.flush_all()
-        env.cr.commit()
+        back = backdated_adjustment(env)
         stale = Checkpoint.search_count([("state", "=", "stale")])
         row["backdated"] = {"at": str(back), "stale_checkpoints": stale}
         reference = ledger_answers("whole_ledger_after_backdating")
@@ -479,7 +535,7 @@ def bench_history(scale, runs, database=None):
         print(f"  daily job ({stale} stale): {row['daily_job_s']} s", flush=True)
         vacuum()
         env.invalidate_all()
-        measure("backdated_after_daily_job", reference)
+        measure("backdated_after_daily_job", reference, statements=True)
         with RESULTS.open("a") as stream:
             stream.write(json.dumps(row) + "\n")
         return row
@@ -499,13 +555,37 @@ def main(argv=None):
         "--database",
         help="a copy of the scale's generated database (one --scale) to use instead",
     )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="with --history and --database: work in that database (your own "
+        "copy: its checkpoints are deleted and rebuilt, a line is added) "
+        "instead of a copy of it",
+    )
+    parser.add_argument(
+        "--native-moments",
+        type=int,
+        default=5,
+        help="with --history: random moments at which Odoo's native product "
+        "totals are timed and compared (about a minute each at 10M lines)",
+    )
+    parser.add_argument("--note", help="with --history: a note kept with the figures")
     args = parser.parse_args(argv)
     scales = args.scale or ["100k", "1m"]
     if args.database and len(scales) != 1:
         parser.error("--database goes with exactly one --scale")
+    if args.in_place and not (args.history and args.database):
+        parser.error("--in-place goes with --history and --database")
     for scale in scales:
         if args.history:
-            bench_history(scale, args.runs, args.database)
+            bench_history(
+                scale,
+                args.runs,
+                args.database,
+                in_place=args.in_place,
+                native_moments=args.native_moments,
+                note=args.note,
+            )
         else:
             bench(scale, args.runs, args.database)
 
