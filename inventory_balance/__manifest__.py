@@ -27,6 +27,7 @@
         "report/inventory_stock_balance_report_views.xml",
         "report/inventory_transaction_report_views.xml",
         "report/inventory_lot_balance_report_views.xml",
+        "report/inventory_ledger_explain_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

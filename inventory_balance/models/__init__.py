@@ -2,11 +2,13 @@ from . import inventory_adjustment
 from . import inventory_adjustment_line
 from . import inventory_adjustment_reason
 from . import inventory_balance_sheet
+from . import inventory_balance_sheet_explain
 from . import inventory_balance_sheet_cell
 from . import inventory_balance_sheet_column
 from . import inventory_balance_sheet_override
 from . import inventory_condition
 from . import inventory_ledger
+from . import inventory_ledger_explain
 from . import inventory_ledger_checkpoint
 from . import inventory_ledger_checkpoint_line
 from . import product_product

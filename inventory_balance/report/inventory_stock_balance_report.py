@@ -182,3 +182,17 @@ class InventoryStockBalanceReport(models.Model):
             reserved_join=reserved_join,
             cost=cost,
         )
+
+    def action_explain(self):
+        """The lines behind this row's balance: the opening at the nearest
+        checkpoint, then every done line on its product, location (not its
+        children: a row is one location) and lot up to the moment."""
+        self.ensure_one()
+        return self.env["inventory.ledger.explain"]._explain_action(
+            False,
+            self.product_id.id,
+            at=fields.Datetime.to_string(self._report_moment()),
+            location_id=self.location_id.id,
+            with_children=False,
+            lot_id=self.lot_id.id or "none",
+        )

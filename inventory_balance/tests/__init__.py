@@ -22,3 +22,5 @@ from . import test_inventory_ledger_checkpoint_build
 from . import test_inventory_ledger_paths
 from . import test_readonly
 from . import test_adjustment_units
+from . import test_inventory_ledger_explain
+from . import test_inventory_ledger_explain_screens

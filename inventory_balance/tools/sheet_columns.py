@@ -143,3 +143,18 @@ def _product(end, cost):
         return end * cost
     except (ArithmeticError, TypeError):
         return ERR
+
+
+def column_flows(code):
+    """``(kinds, direction, sign)`` of the done lines behind a flow column:
+    the engine's kinds of flow it sums, ``in``/``out`` for the transfer
+    columns (else None), and the sign the cell shows their signed sum with
+    (e.g. -1 for Sales: deliveries are lines out of the sheet's locations)."""
+    if code == "transfers_in":
+        return list(_TRANSFER_KINDS), "in", 1
+    if code == "transfers_out":
+        return list(_TRANSFER_KINDS), "out", -1
+    kinds = [kind for kind, (column, _sign) in _NET_KINDS.items() if column == code]
+    if not kinds:
+        raise KeyError(code)
+    return kinds, None, _NET_KINDS[kinds[0]][1]

@@ -27,6 +27,7 @@ export class InventoryBalanceSheetGrid extends Component {
 
     setup() {
         this.orm = useService("orm");
+        this.action = useService("action");
         this.notification = useService("notification");
         this.keepLast = new KeepLast();
         this.state = useState({
@@ -235,6 +236,23 @@ export class InventoryBalanceSheetGrid extends Component {
         if (!this.props.record.dirty) {
             await this.props.record.load();
         }
+    }
+
+    // ---------------------------------------------------------- explain
+    /** Every column but the unit cost is made of move lines. */
+    canExplain(code) {
+        return code !== "unit_cost";
+    }
+
+    /** Open the move lines behind a cell (`action_explain_cell`). */
+    async explainCell(row, period, code) {
+        const action = await this.orm.call(MODEL, "action_explain_cell", [
+            [this.props.record.resId],
+            row.product_id,
+            period,
+            code,
+        ]);
+        return this.action.doAction(action);
     }
 
     // ---------------------------------------------------------- columns
