@@ -1,6 +1,7 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..tools.balance_rules import CORRECTIONS, SEVERITIES, rule_selection
 
@@ -84,3 +85,73 @@ class InventoryBalanceRunLine(models.Model):
         ondelete="set null",
         help="The adjustment posted for this finding (counted stock as truth).",
     )
+
+    # ------------------------------------------------------------ explain
+    def _check_explainable(self):
+        self.ensure_one()
+        if not self.product_id or not self.location_id:
+            raise UserError(
+                self.env._("This finding is not a quantity of a product in a place.")
+            )
+
+    def action_explain(self):
+        """The ledger side of the finding: the done move lines behind the
+        expected figure (its product, location (not its children), lot,
+        package and owner), from the nearest checkpoint up to the moment the
+        run compared the quants with the ledger (when it ran)."""
+        self._check_explainable()
+        moment = self.run_id.ended_at or fields.Datetime.now()
+        if self.location_id.usage not in ("internal", "transit"):
+            raise UserError(
+                self.env._(
+                    "%(location)s is not an internal or transit location: the "
+                    "ledger keeps no balance there.",
+                    location=self.location_id.display_name,
+                )
+            )
+        title = self.env._(
+            "Ledger side of %(rule)s: %(product)s at %(location)s, expected "
+            "%(expected)s as of %(date)s",
+            rule=dict(self._fields["rule_code"]._description_selection(self.env))[
+                self.rule_code
+            ],
+            product=self.product_id.display_name,
+            location=self.location_id.display_name,
+            expected=self.expected,
+            date=fields.Datetime.to_string(moment),
+        )
+        return self.env["inventory.ledger.explain"]._explain_action(
+            title,
+            self.product_id.id,
+            at=fields.Datetime.to_string(moment),
+            company_id=self.company_id.id,
+            location_id=self.location_id.id,
+            with_children=False,
+            lot_id=self.lot_id.id or "none",
+            package_id=self.package_id.id or "none",
+            owner_id=self.owner_id.id or "none",
+        )
+
+    def action_explain_quant(self):
+        """The quant side of the finding: the quants of its key."""
+        self._check_explainable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Quant side: %(product)s at %(location)s, found %(found)s",
+                product=self.product_id.display_name,
+                location=self.location_id.display_name,
+                found=self.found,
+            ),
+            "res_model": "stock.quant",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [
+                ("product_id", "=", self.product_id.id),
+                ("location_id", "=", self.location_id.id),
+                ("lot_id", "=", self.lot_id.id),
+                ("package_id", "=", self.package_id.id),
+                ("owner_id", "=", self.owner_id.id),
+            ],
+            "context": {"create": False},
+        }

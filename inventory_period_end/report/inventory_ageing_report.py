@@ -50,7 +50,24 @@ class InventoryAgeingReport(models.Model):
         help="Days since the last move of the product out of the warehouse, up "
         "to the moment; empty when it never left.",
     )
-    quantity = fields.Float(digits="Product Unit", readonly=True)
+    quantity = fields.Float(
+        digits="Product Unit",
+        readonly=True,
+        help="What is left on hand of the incoming line (FIFO: the oldest "
+        "stock left first).",
+    )
+    move_line_id = fields.Many2one(
+        "stock.move.line",
+        string="Incoming line",
+        readonly=True,
+        help="The incoming move line of this layer; empty for stock older than "
+        "the ledger or not explained by an incoming line.",
+    )
+    incoming_quantity = fields.Float(
+        digits="Product Unit",
+        readonly=True,
+        help="The quantity the incoming line brought in (in the product's unit).",
+    )
     value = fields.Monetary(
         readonly=True, help="Quantity at the product's current cost (stock_account)."
     )
@@ -87,8 +104,11 @@ class InventoryAgeingReport(models.Model):
                    EXTRACT(YEAR FROM l.incoming_date)::int AS incoming_year,
                    (%(at)s::date - l.incoming_date::date) AS age_days,
                    (%(at)s::date - o.last_out::date) AS days_without_outgoing,
-                   l.quantity, l.quantity * %(cost)s AS value
+                   l.quantity, l.quantity * %(cost)s AS value,
+                   l.line_id AS move_line_id,
+                   ml.quantity_product_uom AS incoming_quantity
               FROM (%(layers)s) l
+              LEFT JOIN stock_move_line ml ON ml.id = l.line_id
               LEFT JOIN product_product pp ON pp.id = l.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN (%(outgoing)s) o ON o.product_id = l.product_id
@@ -101,3 +121,42 @@ class InventoryAgeingReport(models.Model):
             layers=Ageing._layers_sql(at, company_ids, with_lines=True),
             outgoing=Ageing._last_outgoing_sql(at, company_ids),
         )
+
+    def action_explain_bucket(self):
+        """The incoming lines the FIFO rule kept in this row's age bucket for
+        its product, warehouse and lot, with their dates and what is left of
+        each (their sum is the bucket's quantity)."""
+        self.ensure_one()
+        at = self._report_moment()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(bucket)s of %(product)s%(where)s%(lot)s as of %(at)s: the "
+                "incoming lines left",
+                bucket=self.bucket_id.name,
+                product=self.product_id.display_name,
+                where=f" @ {self.warehouse_id.name}" if self.warehouse_id else "",
+                lot=f", {self.lot_id.name}" if self.lot_id else "",
+                at=fields.Datetime.to_string(at),
+            ),
+            "res_model": self._name,
+            "view_mode": "list",
+            "views": [
+                (
+                    self.env.ref(
+                        "inventory_period_end.inventory_ageing_report_view_list_explain"
+                    ).id,
+                    "list",
+                )
+            ],
+            "domain": [
+                ("product_id", "=", self.product_id.id),
+                ("warehouse_id", "=", self.warehouse_id.id),
+                ("lot_id", "=", self.lot_id.id),
+                ("bucket_id", "=", self.bucket_id.id),
+            ],
+            "context": {
+                "inventory_at": fields.Datetime.to_string(at),
+                "create": False,
+            },
+        }

@@ -7,3 +7,4 @@ from . import test_snapshot_on_adjustment
 from . import test_access_snapshot
 from . import test_inventory_snapshot_rpc_http
 from . import test_readonly
+from . import test_snapshot_compare_explain
