@@ -380,6 +380,25 @@ class InventoryLedgerExplain(models.AbstractModel):
             warehouse=params["key"].get("warehouse_id"),
         )
 
+    @api.model
+    def _explain_empty_sql(self):
+        """The columns of :meth:`_explain_sql`, without any row."""
+        return SQL(
+            """
+            SELECT NULL::int AS id, NULL::int AS sequence, NULL::timestamp AS date,
+                   NULL::int AS move_line_id, NULL::int AS move_id,
+                   NULL::int AS picking_id, NULL::varchar AS reference,
+                   NULL::int AS product_id, NULL::int AS lot_id,
+                   NULL::int AS package_id, NULL::int AS owner_id,
+                   NULL::int AS location_id, NULL::int AS location_from_id,
+                   NULL::int AS location_to_id, NULL::varchar AS kind,
+                   NULL::float8 AS quantity, NULL::float8 AS running_balance,
+                   NULL::int AS user_id, NULL::int AS company_id,
+                   NULL::int AS warehouse_id
+             WHERE FALSE
+            """
+        )
+
     # -------------------------------------------------------------- titles
     @api.model
     def _explain_title(self, params, figure=None):

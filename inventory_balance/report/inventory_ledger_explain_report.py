@@ -55,11 +55,11 @@ class InventoryLedgerExplainReport(models.Model):
         for row in self:
             row.is_opening = row.sequence == 0
 
-    @api.model
-    def _explain_params(self):
-        return self.env["inventory.ledger.explain"]._explain_params_from_context()
-
     @property
     def _table_query(self):
         explain = self.env["inventory.ledger.explain"]
-        return SQL("SELECT * FROM (%s) e", explain._explain_sql(self._explain_params()))
+        if not self.env.context.get("inventory_explain"):
+            # Outside an explain action (e.g. while its views load): no rows.
+            return explain._explain_empty_sql()
+        params = explain._explain_params_from_context()
+        return SQL("SELECT * FROM (%s) e", explain._explain_sql(params))

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .common import BalanceRunMixin
 
@@ -129,3 +129,30 @@ class TestExplainFindings(BalanceRunMixin, TransactionCase):
                 for line in lines.filtered("move_line_id"):
                     self.assertLessEqual(line.quantity, line.incoming_quantity + 1e-9)
                     self.assertEqual(line.incoming_date, line.move_line_id.date)
+
+
+@tagged("post_install", "-at_install")
+class TestExplainFindingTour(BalanceRunMixin, HttpCase):
+    """Chromium: a finding's Ledger button opens the lines behind the
+    expected figure, its Quant button the quant behind the found one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_balance_run()
+
+    def test_finding_tour(self):
+        quant = self.env["stock.quant"].search(
+            [("product_id", "=", self.p1.id), ("location_id", "=", self.bin1.id)]
+        )
+        # a broken database: the quant no longer matches its lines
+        self._sql(
+            "UPDATE stock_quant SET quantity = quantity + 7 WHERE id = %s", quant.id
+        )
+        run = self._run()
+        self.assertEqual(len(run.line_ids), 1, run.counts_summary)
+        self.start_tour(
+            f"/odoo/action-inventory_period_end.inventory_balance_run_action/{run.id}",
+            "inventory_explain_finding",
+            login="admin",
+        )
