@@ -1,6 +1,6 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.flow_rules import FLOW_KINDS

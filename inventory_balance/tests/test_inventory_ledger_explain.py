@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import LedgerScenarioMixin
+from .readonly import ReadOnlyCaseMixin, is_readonly_method
 
 SECOND = timedelta(seconds=1)
 
@@ -313,3 +314,51 @@ class TestInventoryLedgerExplain(ExplainScenarioMixin, TransactionCase):
                 self.Explain.explain(self.p1.id, **kwargs)
         with self.assertRaises(UserError):
             self.Explain.explain(False)
+
+
+@tagged("post_install", "-at_install")
+class TestInventoryLedgerExplainReadOnly(
+    ExplainScenarioMixin, ReadOnlyCaseMixin, TransactionCase
+):
+    """explain() and the lines' list are reads: @api.readonly, and they
+    answer the same on a read-only cursor (a hot standby's)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_explain_scenario()
+
+    def test_explain_read_only(self):
+        self.assertTrue(
+            is_readonly_method(self.env, "inventory.ledger.explain", "explain")
+        )
+        requests = [
+            {"at": fields.Datetime.to_string(self._days_ago(30))},
+            {"location_id": self.bin2.id, "package_id": "none"},
+            {
+                "date_from": fields.Datetime.to_string(self._days_ago(52)),
+                "kinds": ["delivery", "receipt"],
+                "limit": 2,
+                "offset": 1,
+            },
+        ]
+        expected = [self.Explain.explain(self.p1.id, **r) for r in requests]
+        action = self.Explain._explain_action("T", self.p1.id, **requests[0])
+        rows = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .web_search_read([], {"quantity": {}, "running_balance": {}})
+        )
+        with self.read_only_env() as env:
+            for request, answer in zip(requests, expected, strict=True):
+                with self.subTest(request=request):
+                    self.assertEqual(
+                        env["inventory.ledger.explain"].explain(self.p1.id, **request),
+                        answer,
+                    )
+            self.assertEqual(
+                env[action["res_model"]]
+                .with_context(**action["context"])
+                .web_search_read([], {"quantity": {}, "running_balance": {}}),
+                rows,
+            )
