@@ -77,6 +77,9 @@ STRAY_RULES = ("view_location", "virtual_quant_ledger")
 # Checked first, in this order: the others read their findings (rule a
 # reads the lines' corrected quantities and the stray quants).
 CHECKED_FIRST = ("line_product_qty", *STRAY_RULES)
+# Over the whole ledger, these rules read the lines summed per key and side
+# from one temporary table built once per run (``_create_ledger_sides_table``).
+SIDES_RULES = ("virtual_quant_ledger", "quant_ledger")
 # Valued findings: their difference is stock that appears or disappears.
 VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 
@@ -165,7 +168,17 @@ class InventoryBalanceRunChecks(models.AbstractModel):
     def _ledger_rows_sql(self, ctx):
         """The engine's rows summing to the ledger balances now, per key
         (product, location, lot, package, owner), and the CTEs they read:
-        the engine's rows seam (``inventory.ledger._balance_rows_sql``)."""
+        the engine's rows seam (``inventory.ledger._balance_rows_sql``), or
+        over the whole ledger the sides table the run built once for rule a
+        and the virtual locations (``_create_ledger_sides_table``)."""
+        if ctx.get("ledger_sides"):
+            return (
+                SQL("ledger_sides_unused AS (SELECT 1)"),
+                SQL(
+                    "SELECT product_id, location_id, lot_id, package_id, owner_id, "
+                    "quantity FROM balance_run_ledger_sides"
+                ),
+            )
         ctes, rows, _method = self.env["inventory.ledger"]._balance_rows_sql(
             ctx["now"],
             [self.company_id.id],
@@ -262,26 +275,44 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         truth.  The line's destination key is the finding's.  From a
         checkpoint, the lines after it (the engine takes the checkpoint's
         sums for the lines before, as rule h does)."""
-        product_qty = self._line_product_qty_sql(product_uom="u")
+        product_qty = self._line_product_qty_sql(product_uom="pu")
+        products = (
+            SQL("AND pp.id = ANY(%s)", ctx["product_ids"])
+            if ctx["product_ids"] is not None
+            else SQL()
+        )
+        # Every done line is read once (over the whole ledger in parallel:
+        # the scope's locations, a materialized CTE that parallel workers
+        # cannot read, are tested on the few lines found, above the fence).
+        # Most lines are in the product's unit with both figures equal: that
+        # cheap test comes first, on the product's row; only the other lines
+        # are joined to their units and converted (the units are left joins
+        # so that the planner cannot move the cheap test above them).
         return SQL(
             """
-            SELECT ml.product_id, ml.location_dest_id, ml.lot_id,
-                   ml.result_package_id, ml.owner_id, ml.move_id,
-                   %(product_qty)s::float8, ml.quantity_product_uom::float8
-              FROM stock_move_line ml
-              JOIN run_products p ON p.id = ml.product_id
-              JOIN uom_uom lu ON lu.id = ml.product_uom_id
-              JOIN uom_uom u ON u.id = p.uom_id
-             WHERE ml.state = 'done' %(since)s
-               -- Most lines are in the product's unit with both figures
-               -- equal: only the others are converted.
-               AND (ml.product_uom_id <> p.uom_id
-                    OR ml.quantity <> ml.quantity_product_uom)
-               AND (ml.location_id IN (SELECT id FROM run_locations)
-                    OR ml.location_dest_id IN (SELECT id FROM run_locations))
-               AND ABS(%(product_qty)s - ml.quantity_product_uom) > %(tolerance)s
+            SELECT product_id, location_dest_id, lot_id, result_package_id,
+                   owner_id, move_id, expected, found
+              FROM (
+                SELECT ml.product_id, ml.location_id, ml.location_dest_id, ml.lot_id,
+                       ml.result_package_id, ml.owner_id, ml.move_id,
+                       %(product_qty)s::float8 AS expected,
+                       ml.quantity_product_uom::float8 AS found
+                  FROM stock_move_line ml
+                  JOIN product_product pp ON pp.id = ml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  LEFT JOIN uom_uom lu ON lu.id = ml.product_uom_id
+                  LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE ml.state = 'done' AND pt.is_storable %(products)s %(since)s
+                   AND (ml.product_uom_id <> pt.uom_id
+                        OR ml.quantity <> ml.quantity_product_uom)
+                   AND ABS(%(product_qty)s - ml.quantity_product_uom) > %(tolerance)s
+                OFFSET 0
+              ) lines
+             WHERE location_id IN (SELECT id FROM run_locations)
+                OR location_dest_id IN (SELECT id FROM run_locations)
             """,
             product_qty=product_qty,
+            products=products,
             since=SQL("AND ml.date > %s", ctx["since"]) if ctx["since"] else SQL(),
             tolerance=ctx["tolerance"],
         )
@@ -321,13 +352,20 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         (a run with *Whole ledger* checks them)."""
         if ctx["since"]:
             return None
-        lines = self.env["inventory.ledger"]._signed_lines_sql(
-            None,
-            ctx["now"],
-            ctx["product_ids"],
-            scope="virtual_scope",
-            split=True,
-            grouped=True,
+        lines = (
+            SQL(
+                "SELECT product_id, location_id, lot_id, package_id, owner_id, "
+                "quantity FROM balance_run_ledger_sides"
+            )
+            if ctx.get("ledger_sides")
+            else self.env["inventory.ledger"]._signed_lines_sql(
+                None,
+                ctx["now"],
+                ctx["product_ids"],
+                scope="virtual_scope",
+                split=True,
+                grouped=True,
+            )
         )
         return SQL(
             """
@@ -360,6 +398,48 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             fixes=self._line_fixes_sql(),
             tolerance=ctx["tolerance"],
         )
+
+    def _create_ledger_sides_table(self, ctx):
+        """Over the whole ledger: the done lines summed per key on each side
+        (destination, source), for the scope's locations and the view and
+        virtual ones together, into a temporary table that rule a and rule
+        ``virtual_quant_ledger`` both read (each filters its own locations),
+        so that the ledger is scanned once for both instead of once each.
+        The engine's whole-ledger rows (``_signed_lines_sql``, split and
+        grouped, as ``_balance_rows_sql`` takes them), over both scopes; the
+        SELECT of a CREATE TABLE ... AS runs in parallel.  The locations are
+        given as ids written in the statement, so that the planner knows the
+        sides read nearly every line and sums them in its workers (at 1M
+        lines on a loaded machine: 4.5 s instead of 7.7 s, summed by the
+        leader alone)."""
+        ledger = self.env["inventory.ledger"]
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id FROM (%s) s UNION SELECT id FROM (%s) v ORDER BY id",
+                ledger._scope_locations_sql(
+                    [self.company_id.id], self._scope_location_ids()
+                ),
+                self._virtual_scope_sql(),
+            )
+        )
+        location_ids = [row[0] for row in cr.fetchall()]
+        rows = ledger._signed_lines_sql(
+            None,
+            ctx["now"],
+            ctx["product_ids"],
+            split=True,
+            grouped=True,
+            scope_ids=location_ids,
+        )
+        cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE balance_run_ledger_sides ON COMMIT DROP AS %s",
+                rows,
+            )
+        )
+        ctx["ledger_sides"] = True
 
     def _rule_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
@@ -665,6 +745,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         }
         counts = {}
         ledger = self.env["inventory.ledger"]
+        self.env.cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
         if codes is None or set(codes).intersection(VALUATION_RULES):
             self._create_valued_moves_table(ctx)
         ordered = sorted(
@@ -685,6 +766,13 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                     else 0
                 )
                 continue
+            if (
+                ctx["method"] == "ledger"
+                and rule.code in SIDES_RULES
+                and not ctx.get("ledger_sides")
+            ):
+                with ledger._aggregation_settings(work_mem="256MB"):
+                    self._create_ledger_sides_table(ctx)
             check_sql = getattr(self, f"_rule_{rule.code}_sql")(ctx)
             if check_sql is None:
                 counts[rule.code] = 0
@@ -713,6 +801,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                 finally:
                     if index_only:
                         self.env.cr.execute("RESET enable_seqscan")
+        self.env.cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
         self.env["inventory.balance.run.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
         return counts, method
