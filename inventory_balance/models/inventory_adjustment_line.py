@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.lot_balance_rules import EPSILON, plan_unit_removal, receipt_lot_name
-
 from ..tools.record_ids import check_vals_ids
 
 # The largest change a line takes, in the product's unit: beyond it a number
