@@ -1172,13 +1172,19 @@ class InventoryBalanceSheet(models.Model):
         }
 
     @api.readonly
-    def export_xlsx(self):
+    def export_xlsx(self, with_lines=False):
         """The sheet as an XLSX workbook: one worksheet per product group,
         End as live Excel formulas, overrides highlighted.
 
+        :param with_lines: add a last worksheet with the done move lines
+            behind the rows (per product: its balance at the sheet's start,
+            then every line of the sheet's span with its period and running
+            balance)
         :return: dict with ``filename`` and ``content`` (base64)
         """
         payload = self._export_payload()
+        if with_lines or self.env.context.get("inventory_export_lines"):
+            payload["lines"] = self._export_lines()
         buffer = io.BytesIO()
         write_xlsx(buffer, payload)
         return {

@@ -1,13 +1,17 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from bisect import bisect_right
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.sheet_columns import COLUMNS, FLOW_COLUMNS, column_flows
 from .inventory_balance_sheet import ONE_TICK
 
-# The cells whose figure is a balance at the period's end.
-END_COLUMNS = ("end", "actual", "variance", "end_value")
+# At most this many move lines in an export's Lines worksheet (parameter
+# inventory_balance.export_max_lines); an XLSX worksheet holds 1,048,576 rows.
+EXPORT_MAX_LINES = 1000000
 
 
 class InventoryBalanceSheet(models.Model):
@@ -117,3 +121,112 @@ class InventoryBalanceSheet(models.Model):
         return self.env["inventory.ledger.explain"]._explain_action(
             title, product_id, **request
         )
+
+    # ------------------------------------------------------------ exports
+    def _export_lines(self):
+        """The Lines worksheet of the XLSX export: per product of the sheet,
+        its balance at the sheet's start (opening), then every done line of
+        the sheet's span in its locations, with its period and running
+        balance (set-based: ``inventory.ledger.explain._lines_sql``)."""
+        self.ensure_one()
+        ledger = self.env["inventory.ledger"]
+        periods = self._periods()
+        moment = self.refresh_moment or fields.Datetime.now()
+        start = min(periods[0][0] - ONE_TICK, moment)
+        stop = min(periods[-1][1] - ONE_TICK, moment)
+        product_ids = self._product_ids()
+        max_lines = ledger._limit_param(
+            "inventory_balance.export_max_lines", EXPORT_MAX_LINES
+        )
+        rows = []
+        if product_ids:
+            query = self.env["inventory.ledger.explain"]._lines_sql(
+                product_ids,
+                [self.company_id.id],
+                self._scope_location_ids(),
+                start,
+                stop,
+            )
+            with ledger._aggregation_settings():
+                self.env.cr.execute(
+                    SQL("SELECT * FROM (%s) l LIMIT %s", query, max_lines + 1)
+                )
+                rows = self.env.cr.fetchall()
+        if len(rows) > max_lines:
+            raise UserError(
+                self.env._(
+                    "The rows exported have more than %(max)s move lines: export "
+                    "fewer periods or product groups with their lines.",
+                    max=max_lines,
+                )
+            )
+        return self._lines_payload(rows, periods)
+
+    def _lines_payload(self, rows, periods):
+        names = {
+            "product.product": {},
+            "stock.location": {},
+            "stock.lot": {},
+        }
+        for row in rows:
+            names["product.product"][row[0]] = None
+            for index in (5, 6, 7):
+                if row[index]:
+                    names["stock.location"][row[index]] = None
+            if row[4]:
+                names["stock.lot"][row[4]] = None
+        for model, ids in names.items():
+            records = self.env[model].browse(list(ids))
+            names[model] = dict(
+                zip(records.ids, records.mapped("display_name"), strict=True)
+            )
+        labels = self._period_labels()
+        starts = [start for start, _stop in periods]
+        kinds = dict(
+            self.env["inventory.ledger.explain.report"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        product = names["product.product"]
+        location = names["stock.location"]
+        lot = names["stock.lot"]
+        return {
+            "name": self.env._("Lines"),
+            "kind_col": 4,
+            "opening_value": kinds["opening"],
+            "header": [
+                self.env._("Product"),
+                self.env._("Period"),
+                self.env._("Date"),
+                self.env._("Document"),
+                self.env._("Kind"),
+                self.env._("Location"),
+                self.env._("From"),
+                self.env._("To"),
+                self.env._("Lot/Serial"),
+                self.env._("Quantity"),
+                self.env._("Running balance"),
+            ],
+            "rows": [
+                [
+                    product[row[0]],
+                    labels[max(bisect_right(starts, row[2]) - 1, 0)] if row[1] else "",
+                    row[2],
+                    row[3],
+                    kinds.get(row[8], row[8]),
+                    location.get(row[5]),
+                    location.get(row[6]),
+                    location.get(row[7]),
+                    lot.get(row[4]),
+                    round(row[9], 6),
+                    round(row[10], 6),
+                ]
+                for row in rows
+            ],
+        }
+
+    def action_export_xlsx_lines(self):
+        """Export XLSX with a last worksheet of the move lines behind the
+        rows."""
+        self.ensure_one()
+        return self.with_context(inventory_export_lines=True).action_export_xlsx()

@@ -381,6 +381,86 @@ class InventoryLedgerExplain(models.AbstractModel):
         )
 
     @api.model
+    def _lines_sql(self, product_ids, company_ids, location_ids, date_from, date_to):
+        """The lines behind many figures at once (an export's second sheet):
+        per product, its balance at ``date_from`` (one opening row, from the
+        engine's rows-SQL seam) and every done line with ``date_from < date
+        <= date_to`` signed for the locations (``location_ids`` with their
+        children; None: every internal and transit location of
+        ``company_ids``), with the running balance per product.  Columns
+        ``product_id``, ``sequence`` (0 opening, 1 line), ``date``,
+        ``reference``, ``lot_id``, ``location_id``, ``location_from_id``,
+        ``location_to_id``, ``kind``, ``quantity``, ``running_balance``, in
+        the order ``product_id, sequence, date, id``."""
+        ledger = self.env["inventory.ledger"]
+        ctes, rows, _method = ledger._balance_rows_sql(
+            date_from, company_ids, location_ids=location_ids, product_ids=product_ids
+        )
+        return SQL(
+            """
+            WITH %(ctes)s, lines_scope AS MATERIALIZED (%(scope)s),
+            opening AS (
+                SELECT r.product_id, %(summed)s AS quantity
+                  FROM (%(rows)s) r
+                 WHERE r.location_id IN (SELECT id FROM lines_scope)
+                 GROUP BY r.product_id
+            ),
+            lines AS (
+                SELECT ml.id, ml.product_id, ml.date, ml.lot_id, mv.reference,
+                       ml.location_id AS src_id, ml.location_dest_id AS dst_id,
+                       ml.quantity_product_uom::float8 AS qty, %(kind)s AS kind
+                  FROM stock_move_line ml
+                  JOIN stock_move mv ON mv.id = ml.move_id
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dst ON dst.id = ml.location_dest_id
+                 WHERE ml.state = 'done' AND ml.product_id = ANY(%(products)s)
+                   AND ml.date > %(date_from)s AND ml.date <= %(date_to)s
+                   AND (ml.location_id IN (SELECT id FROM lines_scope)
+                        OR ml.location_dest_id IN (SELECT id FROM lines_scope))
+            ),
+            sides AS (
+                SELECT id * 2 AS id, product_id, date, lot_id, reference,
+                       dst_id AS location_id, src_id, dst_id, qty AS quantity, kind
+                  FROM lines WHERE dst_id IN (SELECT id FROM lines_scope)
+                UNION ALL
+                SELECT id * 2 + 1, product_id, date, lot_id, reference, src_id,
+                       src_id, dst_id, -qty, kind
+                  FROM lines WHERE src_id IN (SELECT id FROM lines_scope)
+            ),
+            every_row AS (
+                SELECT p.id AS product_id, 0 AS sequence, %(date_from)s::timestamp
+                           AS date, 0 AS id, %(opening_label)s::varchar AS reference,
+                       NULL::int AS lot_id, NULL::int AS location_id,
+                       NULL::int AS location_from_id, NULL::int AS location_to_id,
+                       'opening'::varchar AS kind,
+                       COALESCE(o.quantity, 0)::float8 AS quantity
+                  FROM unnest(%(products)s::int[]) AS p (id)
+                  LEFT JOIN opening o ON o.product_id = p.id
+                 UNION ALL
+                SELECT product_id, 1, date, id, reference, lot_id, location_id,
+                       src_id, dst_id, kind, quantity
+                  FROM sides
+            )
+            SELECT product_id, sequence, date, reference, lot_id, location_id,
+                   location_from_id, location_to_id, kind, quantity,
+                   SUM(quantity) OVER (
+                       PARTITION BY product_id ORDER BY sequence, date, id
+                   ) AS running_balance
+              FROM every_row
+             ORDER BY product_id, sequence, date, id
+            """,
+            ctes=ctes,
+            scope=ledger._scope_locations_sql(company_ids, location_ids),
+            summed=ledger._summed_quantity_sql(),
+            rows=rows,
+            kind=ledger._flow_kind_sql(),
+            products=product_ids,
+            date_from=date_from,
+            date_to=date_to,
+            opening_label=self.env._("Opening balance"),
+        )
+
+    @api.model
     def _explain_empty_sql(self):
         """The columns of :meth:`_explain_sql`, without any row."""
         return SQL(

@@ -1,6 +1,11 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+from collections import defaultdict
 from datetime import datetime, time, timedelta
+
+import openpyxl
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
@@ -152,3 +157,63 @@ class TestExplainSheet(SheetScenarioMixin, ExplainReportMixin, TransactionCase):
         ):
             with self.subTest(args=args), self.assertRaises(UserError):
                 self.sheet.action_explain_cell(*args)
+
+
+@tagged("post_install", "-at_install")
+class TestExplainSheetExport(SheetScenarioMixin, TransactionCase):
+    """The sheet's XLSX, when asked, has a last worksheet of the lines behind
+    its rows: per product the opening then its lines, whose running balance
+    ends at the product's last Actual."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_sheet_scenario()
+
+    def test_xlsx_lines(self):
+        sheet = self._sheet(formula=FULL_FORMULA)
+        sheet.column_ids.write({"visible": True})
+        sheet.refresh()
+        plain = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(sheet.export_xlsx()["content"]))
+        )
+        self.assertNotIn("Lines", plain.sheetnames)
+        book = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(sheet.export_xlsx(with_lines=True)["content"]))
+        )
+        self.assertEqual(book.sheetnames[:-1], plain.sheetnames)
+        lines = book["Lines"]
+        rows = list(lines.iter_rows(min_row=2, values_only=True))
+        by_product = defaultdict(list)
+        for row in rows:
+            by_product[row[0]].append(row)
+        groups = sheet._compute_groups()
+        checked = 0
+        for group in groups:
+            for row in group["rows"]:
+                product_rows = by_product[row["product"].display_name]
+                self.assertEqual(product_rows[0][4], "Opening balance")
+                self.assertAlmostEqual(
+                    product_rows[0][9], row["values"][0]["beginning"], places=6
+                )
+                self.assertAlmostEqual(
+                    sum(r[9] for r in product_rows),
+                    row["values"][-1]["actual"],
+                    places=6,
+                )
+                self.assertAlmostEqual(
+                    product_rows[-1][10], row["values"][-1]["actual"], places=6
+                )
+                # each line in its period: the period's flows are its lines
+                for index, label in enumerate(sheet._period_labels()):
+                    in_period = [r[9] for r in product_rows if r[1] == label]
+                    flows = sum(
+                        row["values"][index][code] * column_flows(code)[2]
+                        for code in FLOW_COLUMNS
+                    )
+                    self.assertAlmostEqual(sum(in_period), flows, places=6)
+                checked += 1
+        self.assertEqual(checked, 2)
+        # the button
+        action = sheet.action_export_xlsx_lines()
+        self.assertEqual(action["type"], "ir.actions.act_url")

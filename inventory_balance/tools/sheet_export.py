@@ -25,6 +25,7 @@ import re
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from .lines_export import write_lines_worksheet
 from .sheet_formula import formula_names, to_excel
 
 OVERRIDE_COLOR = "#FFF2CC"
@@ -114,6 +115,9 @@ def write_xlsx(output, sheet):
         worksheet.autofilter(0, 0, max(len(group["rows"]), 1), last_col)
     if not sheet["groups"]:
         workbook.add_worksheet("Sheet")
+    if sheet.get("lines"):
+        # the move lines behind the rows (asked for): a last worksheet
+        write_lines_worksheet(workbook, sheet["lines"], sheet["lines"].get("kind_col"))
     workbook.close()
 
 
