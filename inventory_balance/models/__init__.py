@@ -11,6 +11,7 @@ from . import inventory_ledger
 from . import inventory_ledger_explain
 from . import inventory_ledger_checkpoint
 from . import inventory_ledger_checkpoint_line
+from . import inventory_scope
 from . import product_product
 from . import product_template
 from . import res_company

@@ -186,16 +186,20 @@ class InventoryAdjustment(models.Model):
             raise UserError(
                 self.env._("The company %s has no warehouse.", company.name)
             )
-        where = [
-            SQL("pt.is_storable"),
-            SQL("pp.active AND pt.active"),
-            SQL("(pt.company_id IS NULL OR pt.company_id = %s)", company.id),
-        ]
-        if self.categ_ids:
-            categories = self.env["product.category"].search(
-                [("id", "child_of", self.categ_ids.ids)]
-            )
-            where.append(SQL("pt.categ_id = ANY(%s)", categories.ids))
+        # The suite's one scope resolver: the active storable products of
+        # the company (of the categories, sub-categories included) and the
+        # internal locations under the location filter.
+        scope = self.env["inventory.scope"]._resolve(
+            company,
+            location_ids=self.location_id,
+            categ_ids=self.categ_ids,
+            storable=True,
+            active=True,
+            company_products=True,
+            usages=("internal",),
+            names={"company": "company_id", "location": "location_id"},
+        )
+        where = [SQL("pp.id IN (%s)", scope.products_sql)]
         if self.product_filter:
             pattern = f"%{self.product_filter}%"
             lang = self.env.lang or "en_US"
@@ -208,9 +212,6 @@ class InventoryAdjustment(models.Model):
                     pattern,
                 )
             )
-        scope = self.env["inventory.ledger"]._scope_locations_sql(
-            [company.id], self.location_id.ids or None
-        )
         self.env.cr.execute(
             SQL(
                 """
@@ -222,9 +223,7 @@ class InventoryAdjustment(models.Model):
                 SELECT q.product_id, q.location_id, q.lot_id, SUM(q.quantity) AS qty
                   FROM stock_quant q
                   JOIN products p ON p.id = q.product_id
-                  JOIN stock_location loc ON loc.id = q.location_id
-                 WHERE q.location_id IN (SELECT id FROM (%(scope)s) s)
-                   AND loc.usage = 'internal'
+                 WHERE q.location_id = ANY(%(locations)s)
                  GROUP BY q.product_id, q.location_id, q.lot_id
                 HAVING SUM(q.quantity) <> 0
             ), keys AS (
@@ -247,7 +246,7 @@ class InventoryAdjustment(models.Model):
                    AND l.lot_id IS NOT DISTINCT FROM k.lot_id)
             """,
                 where=SQL(" AND ").join(where),
-                scope=scope,
+                locations=list(scope.location_ids),
                 default_location=default_location.id,
                 adjustment=self.id,
                 company=company.id,
@@ -578,8 +577,15 @@ class InventoryAdjustment(models.Model):
         :raise UserError: an unknown reason, or an id (product, location,
             lot, category) that does not exist, named in the message
         """
-        check_ids_exist(self.env, "location_id", location_id)
-        check_ids_exist(self.env, "categ_ids", categ_ids)
+        Scope = self.env["inventory.scope"]
+        Scope._check_ids(
+            {
+                "location": Scope._given_ids(location_id, "location_id"),
+                "category": Scope._given_ids(categ_ids, "categ_ids"),
+            },
+            company_ids=self.env.company.ids,
+            names={"location": "location_id"},
+        )
         reason = self.env["inventory.adjustment.reason"].search(
             [("code", "=", reason_code)], limit=1
         )

@@ -272,20 +272,25 @@ class InventoryBalanceSheet(models.Model):
         columns = self.column_ids.sorted(lambda c: (c.sequence, c.id))
         return [c.code for c in columns if c.visible and c.code in allowed]
 
-    def _scope_location_ids(self):
-        self.ensure_one()
-        ids = self.warehouse_ids.view_location_id.ids + self.location_ids.ids
-        return ids or None
-
-    def _product_domain(self):
-        """The rows of the sheet: the active storable variants of its groups
+    def _scope(self):
+        """The sheet's scope, resolved by the suite's one resolver
+        (``inventory.scope``): the active storable variants of its groups
         (sub-groups included) that its company may use."""
         self.ensure_one()
-        return [
-            ("categ_id", "child_of", self.category_ids.ids),
-            ("is_storable", "=", True),
-            ("company_id", "in", [False, self.company_id.id]),
-        ]
+        return self.env["inventory.scope"]._resolve(
+            self.company_id,
+            self.warehouse_ids,
+            self.location_ids,
+            self.category_ids,
+            storable=True,
+            active=True,
+            company_products=True,
+            names={"company": "company_id", "category": "category_ids"},
+        )
+
+    def _scope_location_ids(self):
+        roots = self._scope().location_roots
+        return list(roots) if roots else None
 
     def _products_by_group(self):
         """``[(category, products)]``: each product under the most specific
@@ -295,7 +300,10 @@ class InventoryBalanceSheet(models.Model):
         products = (
             self.env["product.product"]
             .with_context(active_test=True)
-            .search(self._product_domain(), order="default_code, name, id")
+            .search(
+                [("id", "in", list(self._scope().product_ids or ()))],
+                order="default_code, name, id",
+            )
         )
         paths = {c.id: c.parent_path for c in categories}
         by_group = defaultdict(list)
@@ -694,11 +702,7 @@ class InventoryBalanceSheet(models.Model):
         if not 0 <= period < len(self._periods()):
             raise UserError(self.env._("The sheet has no period %(p)s.", p=period))
         check_ids_exist(self.env, "product_id", product_id)
-        if not (
-            self.env["product.product"]
-            .with_context(active_test=True)
-            .search_count(self._product_domain() + [("id", "=", product_id)])
-        ):
+        if product_id not in (self._scope().product_ids or ()):
             raise UserError(self.env._("This product is not in the sheet."))
         Override = self.env["inventory.balance.sheet.override"]
         existing = Override.search(

@@ -25,3 +25,4 @@ from . import test_adjustment_units
 from . import test_inventory_ledger_explain
 from . import test_inventory_ledger_explain_screens
 from . import test_inventory_ledger_explain_tour
+from . import test_inventory_scope

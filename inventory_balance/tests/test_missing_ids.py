@@ -226,3 +226,24 @@ class TestMissingIdsRpc(HttpCase):
         self.assertIn(f"product_id: no product with id {MISSING} exists", fault)
         self.assertNotIn("Another model", fault)
         self.assertNotIn("foreign key", fault.lower())
+
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")
+    def test_resolve_scope_over_xmlrpc(self):
+        """The scope resolver's public method names a missing warehouse."""
+        self.clerk.group_ids |= self.env.ref("stock.group_stock_user")
+        uid = self.xmlrpc_common.authenticate(
+            get_db_name(), "missing_ids_clerk", "missing_ids_clerk", {}
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.xmlrpc_object.execute_kw(
+                get_db_name(),
+                uid,
+                "missing_ids_clerk",
+                "inventory.scope",
+                "resolve_scope",
+                [],
+                {"warehouse_ids": [MISSING]},
+            )
+        fault = caught.exception.faultString
+        self.assertIn(f"warehouse_ids: no warehouse with id {MISSING} exists", fault)
+        self.assertNotIn("foreign key", fault.lower())

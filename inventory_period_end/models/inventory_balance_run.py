@@ -19,6 +19,8 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.inventory_balance.tools.record_ids import ids_in
+
 from ..tools.balance_rules import (
     COMPANY_CORRECTIONS,
     RULES,
@@ -33,6 +35,16 @@ _logger = logging.getLogger(__name__)
 MANAGER_GROUP = "inventory_period_end.group_inventory_period_end_manager"
 # Who sees stock-account figures (valuation findings and summary, values).
 ACCOUNTING_GROUPS = "account.group_account_readonly,account.group_account_manager"
+# The run's scope fields, per kind of the scope resolver (``inventory.scope``),
+# and the argument names its messages give.
+SCOPE_FIELDS = {
+    "company": "company_id",
+    "warehouse": "warehouse_ids",
+    "location": "location_ids",
+    "category": "categ_ids",
+    "product": "product_ids",
+}
+SCOPE_NAMES = {"company": "company_id"}
 # Workflow fields of a run: written only by its actions (run, correct),
 # through ``_write_workflow``; ``create`` and ``write`` refuse them otherwise.
 RUN_WORKFLOW_FIELDS = frozenset(
@@ -75,30 +87,6 @@ RUN_PARAMETER_FIELDS = frozenset(
         "ledger_method",
     }
 )
-
-
-def _ids_in(value):
-    """The ids a many2one or many2many value of ``create``/``write`` names
-    (an id, a list of ids, or commands), or None when it is none of those."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return [value]
-    if not isinstance(value, list | tuple):
-        return None
-    ids = []
-    for item in value:
-        if isinstance(item, int) and not isinstance(item, bool):
-            ids.append(item)
-        elif isinstance(item, list | tuple) and item:
-            command = item[0]
-            if command == 6 and len(item) > 2:
-                ids.extend(_ids_in(list(item[2]) or []) or [])
-            elif command in (1, 2, 3, 4) and len(item) > 1:
-                ids.extend(_ids_in(item[1]) or [])
-        else:
-            return None
-    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
 
 
 class InventoryBalanceRun(models.Model):
@@ -272,29 +260,16 @@ class InventoryBalanceRun(models.Model):
     def _refuse_missing_ids(self, vals):
         """A clear error naming the id, for a company, warehouse, location,
         category or product in ``vals`` that does not exist (rather than the
-        database's foreign-key error)."""
-        for name, label in (
-            ("company_id", self.env._("company")),
-            ("warehouse_ids", self.env._("warehouse")),
-            ("location_ids", self.env._("location")),
-            ("categ_ids", self.env._("product category")),
-            ("product_ids", self.env._("product")),
-        ):
+        database's foreign-key error): the scope resolver's check."""
+        given = {}
+        for kind, name in SCOPE_FIELDS.items():
             if not vals.get(name):
                 continue
-            ids = _ids_in(vals[name])
+            ids = ids_in(vals[name])
             if ids is None:
                 raise UserError(self.env._("%(field)s: expected ids.", field=name))
-            model = self.env[self._fields[name].comodel_name].sudo()
-            missing = sorted(set(ids) - set(model.browse(ids).exists().ids))
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "No %(what)s with id %(id)s exists.",
-                        what=label,
-                        id=missing[0],
-                    )
-                )
+            given[kind] = ids
+        self.env["inventory.scope"]._check_ids(given, names=SCOPE_NAMES)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -354,24 +329,29 @@ class InventoryBalanceRun(models.Model):
             raise UserError(self.env._("A corrected balance run cannot be deleted."))
 
     # ---------------------------------------------------------------- scope
+    def _scope(self):
+        """The run's scope, resolved by the suite's one resolver
+        (``inventory.scope``): its storable products, archived ones included."""
+        self.ensure_one()
+        return self.env["inventory.scope"]._resolve(
+            self.company_id,
+            self.warehouse_ids,
+            self.location_ids,
+            self.categ_ids,
+            self.product_ids,
+            storable=True,
+            names=SCOPE_NAMES,
+        )
+
     def _scope_product_ids(self):
         """Product ids of the scope, or None for every product."""
-        self.ensure_one()
-        if not self.categ_ids and not self.product_ids:
-            return None
-        domain = [("is_storable", "=", True)]
-        if self.categ_ids:
-            domain.append(("categ_id", "child_of", self.categ_ids.ids))
-        if self.product_ids:
-            domain.append(("id", "in", self.product_ids.ids))
-        products = self.env["product.product"].with_context(active_test=False)
-        return products.search(domain).ids
+        product_ids = self._scope().product_ids
+        return None if product_ids is None else list(product_ids)
 
     def _scope_location_ids(self):
         """Roots of the scope's locations, or None for the whole company."""
-        self.ensure_one()
-        roots = self.warehouse_ids.view_location_id | self.location_ids
-        return roots.ids or None
+        roots = self._scope().location_roots
+        return list(roots) if roots else None
 
     def _options(self):
         options = []
@@ -630,9 +610,17 @@ class InventoryBalanceRun(models.Model):
             raise UserError(
                 self.env._("Unknown fields: %s", ", ".join(sorted(unknown)))
             )
+        Scope = self.env["inventory.scope"]
+        company_id = values.get("company_id")
+        if company_id not in (None, False) and (
+            not isinstance(company_id, int) or isinstance(company_id, bool)
+        ):
+            raise UserError(self.env._("company_id must be an id."))
         for name in ("warehouse_ids", "location_ids", "categ_ids", "product_ids"):
             if name in values:
-                values[name] = [fields.Command.set(values[name] or [])]
+                values[name] = [
+                    fields.Command.set(Scope._given_ids(values[name], name))
+                ]
         run = self.create(values)
         if inline:
             run.check_access("write")

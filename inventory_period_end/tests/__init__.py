@@ -10,3 +10,4 @@ from . import test_balance_catalogue
 from . import test_readonly
 from . import test_findings_tour
 from . import test_explain_findings
+from . import test_balance_run_scope

@@ -981,16 +981,26 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         ):
             value = 987654321 if field == "company_id" else [987654321]
             with self.subTest(field=field):
+                # the scope resolver's message, naming the field and the id
                 with self.assertRaisesRegex(
-                    UserError, f"No {label} with id 987654321 exists"
+                    UserError, f"^{field}: no {label} with id 987654321 exists"
                 ):
                     self.Run.start_report({field: value})
                 if field != "company_id":
+                    # a single id is a list of one
+                    with self.assertRaisesRegex(
+                        UserError, f"^{field}: no {label} with id 987654321"
+                    ):
+                        self.Run.start_report({field: 987654321})
+                    with self.assertRaisesRegex(UserError, f"{field} must be an id"):
+                        self.Run.start_report({field: ["7"]})
                     run = self.Run.create({})
                     with self.assertRaisesRegex(UserError, "987654321"):
                         run.write({field: [(6, 0, [987654321])]})
                     with self.assertRaisesRegex(UserError, "987654321"):
                         run.write({field: [(4, 987654321)]})
+        with self.assertRaisesRegex(UserError, "company_id must be an id"):
+            self.Run.start_report({"company_id": [self.company.id]})
 
     def test_rights_and_modes(self):
         self._sql(

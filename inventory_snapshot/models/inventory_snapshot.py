@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, clean_context
 
-from odoo.addons.inventory_balance.tools.record_ids import check_ids_exist
-
 _logger = logging.getLogger(__name__)
 
 # Fields that only the actions of the snapshot write (taking, sealing,
@@ -244,22 +242,28 @@ class InventorySnapshot(models.Model):
                 )
 
     # ---------------------------------------------------------------- taking
+    def _scope(self):
+        """The snapshot's scope, resolved by the suite's one resolver
+        (``inventory.scope``): every product of its categories (storable or
+        not any more, archived ones included)."""
+        self.ensure_one()
+        return self.env["inventory.scope"]._resolve(
+            self.company_id,
+            self.warehouse_ids,
+            self.location_ids,
+            self.categ_ids,
+            names={"company": "company_id"},
+        )
+
     def _scope_location_ids(self):
         """Location ids for the engine (children included), or None for all."""
-        self.ensure_one()
-        locations = self.location_ids | self.warehouse_ids.view_location_id
-        return locations.ids or None
+        roots = self._scope().location_roots
+        return list(roots) if roots else None
 
     def _scope_product_ids(self):
-        self.ensure_one()
-        if not self.categ_ids:
-            return None
-        return (
-            self.env["product.product"]
-            .with_context(active_test=False)
-            .search([("categ_id", "child_of", self.categ_ids.ids)])
-            .ids
-        )
+        """Product ids of the scope's categories, or None for every product."""
+        product_ids = self._scope().product_ids
+        return None if product_ids is None else list(product_ids)
 
     def _balances_sql(self):
         """SELECT of (product_id, location_id, lot_id, on_hand_all, reserved)
@@ -267,8 +271,9 @@ class InventorySnapshot(models.Model):
         for a past moment."""
         self.ensure_one()
         ledger = self.env["inventory.ledger"]
-        location_ids = self._scope_location_ids()
-        product_ids = self._scope_product_ids()
+        scope = self._scope()
+        location_ids = list(scope.location_roots) if scope.location_roots else None
+        product_ids = None if scope.product_ids is None else list(scope.product_ids)
         company_ids = [self.company_id.id]
         if self.is_now:
             where = [
@@ -542,13 +547,18 @@ class InventorySnapshot(models.Model):
         :raise UserError: an id (company, warehouse, location, category)
             that does not exist, named in the message
         """
-        for argument, ids in (
-            ("company_id", company_id),
-            ("warehouse_ids", warehouse_ids),
-            ("location_ids", location_ids),
-            ("categ_ids", categ_ids),
-        ):
-            check_ids_exist(self.env, argument, ids)
+        Scope = self.env["inventory.scope"]
+        companies = Scope._given_ids(company_id, "company_id")
+        Scope._check_ids(
+            {
+                "company": companies,
+                "warehouse": Scope._given_ids(warehouse_ids, "warehouse_ids"),
+                "location": Scope._given_ids(location_ids, "location_ids"),
+                "category": Scope._given_ids(categ_ids, "categ_ids"),
+            },
+            company_ids=companies or self.env.company.ids,
+            names={"company": "company_id"},
+        )
         if not self.env.su and (trigger != "manual" or trigger_ref):
             raise UserError(
                 self.env._(

@@ -8,3 +8,4 @@ from . import test_access_snapshot
 from . import test_inventory_snapshot_rpc_http
 from . import test_readonly
 from . import test_snapshot_compare_explain
+from . import test_snapshot_scope
