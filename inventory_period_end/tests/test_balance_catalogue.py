@@ -345,6 +345,24 @@ class TestBalanceCatalogue(TransactionCase):
             key = (self.packaged.id, location_id, False)
             return "reserved_above_on_hand", key, self.packaged
 
+        def reserved_above_plain():
+            # The delivery's reserved quant (no package), reserving more than
+            # it holds.
+            quant_id, location_id = self._one(
+                "SELECT q.id, q.location_id FROM stock_quant q "
+                "JOIN stock_location l ON l.id = q.location_id "
+                "WHERE q.product_id = %s AND q.reserved_quantity > 0 "
+                "AND q.package_id IS NULL AND l.usage = 'internal' "
+                "ORDER BY q.id LIMIT 1",
+                self.plain[0].id,
+            )
+            self._sql(
+                "UPDATE stock_quant SET reserved_quantity = quantity + 5 WHERE id = %s",
+                quant_id,
+            )
+            key = (self.plain[0].id, location_id, False)
+            return "reserved_above_on_hand", key, self.plain[0]
+
         def negative():
             quant_id, location_id = self._quant(plain[6])
             self._sql("UPDATE stock_quant SET quantity = -4 WHERE id = %s", quant_id)
@@ -506,6 +524,7 @@ class TestBalanceCatalogue(TransactionCase):
             duplicate_quant,
             reserved_vs_lines,
             reserved_above_in_package,
+            reserved_above_plain,
             negative,
             lot_missing,
             serial_in_two_places,

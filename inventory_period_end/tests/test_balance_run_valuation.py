@@ -248,3 +248,65 @@ class TestBalanceRunValuation(BalanceRunMixin, TransactionCase):
         self.assertEqual(self._cost(self.avco), 12.0)
         self.assertEqual(self.env["account.move"].search_count([]), entries)
         self.assertEqual(self._vrun(recalculate_costs=True).line_count, 0)
+
+    def test_valuation_flags_of_a_standard_product(self):
+        """(g) ``valuation_flags``: done moves of a standard-cost product whose
+        stored flags disagree with their lines' locations (a receipt not
+        incoming, a delivery not outgoing, an internal transfer valued) are
+        reported naming the move and what should be; a correcting run changes
+        no stock row and leaves them for a person."""
+        categ = (
+            self.env["product.category"]
+            .with_company(self.company)
+            .create({"name": "Balance standard", "property_cost_method": "standard"})
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Balance standard",
+                "is_storable": True,
+                "categ_id": categ.id,
+                "standard_price": 4.0,
+            }
+        )
+        receipt = self._move(product, self.supplier, self.bin1, 10, self._days_ago(9))
+        transfer = self._move(product, self.bin1, self.bin2, 3, self._days_ago(8))
+        delivery = self._move(product, self.bin2, self.customer, 2, self._days_ago(7))
+        self.assertEqual(
+            [(m.is_in, m.is_out) for m in receipt | transfer | delivery],
+            [(True, False), (False, False), (False, True)],
+        )
+        scope = {"product_ids": [(6, 0, product.ids)]}
+        clean = self._vrun(**scope)
+        self.assertFalse(
+            clean.line_ids.filtered(lambda line: line.rule_code == "valuation_flags")
+        )
+        self._sql("UPDATE stock_move SET is_in = FALSE WHERE id = %s", receipt.id)
+        self._sql("UPDATE stock_move SET value = 7 WHERE id = %s", transfer.id)
+        self._sql("UPDATE stock_move SET is_out = FALSE WHERE id = %s", delivery.id)
+        run = self._vrun(mode="balance", **scope)
+        lines = run.line_ids.filtered(lambda line: line.rule_code == "valuation_flags")
+        self.assertEqual(
+            {line.move_id: line.location_id for line in lines},
+            {
+                receipt: self.bin1,
+                transfer: self.bin2,
+                delivery: self.customer,
+            },
+        )
+        messages = {line.move_id: line.message for line in lines}
+        self.assertIn("incoming should be true", messages[receipt])
+        self.assertIn("valued while neither incoming nor outgoing", messages[transfer])
+        self.assertIn("outgoing should be true", messages[delivery])
+        self.assertEqual(set(lines.mapped("action")), {"reported"})
+        self.assertEqual(lines[0].product_id, product)
+        before = self._checksums()
+        outcome = run.apply_corrections()
+        self.assertEqual(self._checksums(), before)
+        self.assertEqual(outcome["remaining"]["valuation_flags"], 3)
+        self.assertEqual(outcome["corrected"]["valuation_flags"], 0)
+        self.assertEqual(
+            self._vrun(**scope)
+            .line_ids.filtered(lambda line: line.rule_code == "valuation_flags")
+            .move_id,
+            receipt | transfer | delivery,
+        )
