@@ -160,70 +160,13 @@ class InventoryBalanceSheet(models.Model):
                     max=max_lines,
                 )
             )
-        return self._lines_payload(rows, periods)
-
-    def _lines_payload(self, rows, periods):
-        names = {
-            "product.product": {},
-            "stock.location": {},
-            "stock.lot": {},
-        }
-        for row in rows:
-            names["product.product"][row[0]] = None
-            for index in (5, 6, 7):
-                if row[index]:
-                    names["stock.location"][row[index]] = None
-            if row[4]:
-                names["stock.lot"][row[4]] = None
-        for model, ids in names.items():
-            records = self.env[model].browse(list(ids))
-            names[model] = dict(
-                zip(records.ids, records.mapped("display_name"), strict=True)
-            )
         labels = self._period_labels()
         starts = [start for start, _stop in periods]
-        kinds = dict(
-            self.env["inventory.ledger.explain.report"]
-            ._fields["kind"]
-            ._description_selection(self.env)
+        return self.env["inventory.ledger.explain"]._lines_payload(
+            rows,
+            self.env._("Lines"),
+            period_of=lambda date: labels[max(bisect_right(starts, date) - 1, 0)],
         )
-        product = names["product.product"]
-        location = names["stock.location"]
-        lot = names["stock.lot"]
-        return {
-            "name": self.env._("Lines"),
-            "kind_col": 4,
-            "opening_value": kinds["opening"],
-            "header": [
-                self.env._("Product"),
-                self.env._("Period"),
-                self.env._("Date"),
-                self.env._("Document"),
-                self.env._("Kind"),
-                self.env._("Location"),
-                self.env._("From"),
-                self.env._("To"),
-                self.env._("Lot/Serial"),
-                self.env._("Quantity"),
-                self.env._("Running balance"),
-            ],
-            "rows": [
-                [
-                    product[row[0]],
-                    labels[max(bisect_right(starts, row[2]) - 1, 0)] if row[1] else "",
-                    row[2],
-                    row[3],
-                    kinds.get(row[8], row[8]),
-                    location.get(row[5]),
-                    location.get(row[6]),
-                    location.get(row[7]),
-                    lot.get(row[4]),
-                    round(row[9], 6),
-                    round(row[10], 6),
-                ]
-                for row in rows
-            ],
-        }
 
     def action_export_xlsx_lines(self):
         """Export XLSX with a last worksheet of the move lines behind the

@@ -461,6 +461,68 @@ class InventoryLedgerExplain(models.AbstractModel):
         )
 
     @api.model
+    def _lines_payload(self, rows, name, period_of=None):
+        """The worksheet of rows of :meth:`_lines_sql` for
+        ``tools.lines_export.write_lines_worksheet``: names instead of ids,
+        kinds in words, the period of each line with ``period_of`` (a
+        callable of its date)."""
+        ids = {"product.product": set(), "stock.location": set(), "stock.lot": set()}
+        for row in rows:
+            ids["product.product"].add(row[0])
+            ids["stock.location"].update(r for r in row[5:8] if r)
+            if row[4]:
+                ids["stock.lot"].add(row[4])
+        names = {}
+        for model, record_ids in ids.items():
+            records = self.env[model].browse(sorted(record_ids))
+            names[model] = dict(
+                zip(records.ids, records.mapped("display_name"), strict=True)
+            )
+        kinds = dict(
+            self.env["inventory.ledger.explain.report"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        product = names["product.product"]
+        location = names["stock.location"]
+        lot = names["stock.lot"]
+        period = [self.env._("Period")] if period_of else []
+        return {
+            "name": name,
+            "kind_col": 3 + len(period),
+            "opening_value": kinds["opening"],
+            "header": [
+                self.env._("Product"),
+                *period,
+                self.env._("Date"),
+                self.env._("Document"),
+                self.env._("Kind"),
+                self.env._("Location"),
+                self.env._("From"),
+                self.env._("To"),
+                self.env._("Lot/Serial"),
+                self.env._("Quantity"),
+                self.env._("Running balance"),
+            ],
+            "rows": [
+                [
+                    product[row[0]],
+                    *([period_of(row[2]) if row[1] else ""] if period_of else []),
+                    row[2],
+                    row[3],
+                    kinds.get(row[8], row[8]),
+                    location.get(row[5]),
+                    location.get(row[6]),
+                    location.get(row[7]),
+                    lot.get(row[4]),
+                    round(row[9], 6),
+                    round(row[10], 6),
+                ]
+                for row in rows
+            ],
+        }
+
+    @api.model
     def _explain_empty_sql(self):
         """The columns of :meth:`_explain_sql`, without any row."""
         return SQL(

@@ -20,6 +20,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.inventory_balance.models.inventory_balance_sheet_explain import (
+    EXPORT_MAX_LINES,
+)
+from odoo.addons.inventory_balance.tools.lines_export import write_lines_worksheet
+
 from ..tools.snapshot_export import (
     COMPARED_QUANTITY,
     COMPARISON_FIELDS,
@@ -587,12 +592,69 @@ class InventorySnapshotExport(models.AbstractModel):
         ]
         info += [(f"unit of {key}", value) for key, value in head["units"].items()]
         info.append(("exported_at", head["exported_at"]))
+        extra = None
+        if getattr(wizard, "export_lines", False):
+            lines = self._comparison_lines(wizard)
+
+            def extra(workbook):
+                write_lines_worksheet(workbook, lines, lines["kind_col"])
+
         return write_xlsx(
             path,
             header,
             ([flat(row) for row in batch] for batch in batches),
             sheet_name="Comparison",
             info=info,
+            extra=extra,
+        )
+
+    @api.model
+    def _comparison_lines(self, wizard):
+        """The Lines worksheet of a comparison (its option Lines in the Excel
+        export): per product of its rows, the balance at the first compared
+        moment, then every done line up to the last one in the latest
+        snapshot's scope (the explain engine's ``_lines_sql``)."""
+        ledger = self.env["inventory.ledger"]
+        ledger._check_ledger_access()
+        line = wizard.line_ids[:1]
+        if not line:
+            return {"name": "Move lines", "header": [], "rows": [], "kind_col": None}
+        snapshots, first, last = line._compared_moments()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT product_id FROM inventory_snapshot_compare_line "
+                "WHERE wizard_id = %s AND product_id IS NOT NULL",
+                wizard.id,
+            )
+        )
+        product_ids = sorted(row[0] for row in self.env.cr.fetchall())
+        max_lines = ledger._limit_param(
+            "inventory_balance.export_max_lines", EXPORT_MAX_LINES
+        )
+        rows = []
+        if product_ids:
+            query = self.env["inventory.ledger.explain"]._lines_sql(
+                product_ids,
+                [snapshots.company_id[:1].id],
+                snapshots[-1:]._scope_location_ids(),
+                first,
+                last,
+            )
+            with ledger._aggregation_settings():
+                self.env.cr.execute(
+                    SQL("SELECT * FROM (%s) l LIMIT %s", query, max_lines + 1)
+                )
+                rows = self.env.cr.fetchall()
+        if len(rows) > max_lines:
+            raise UserError(
+                self.env._(
+                    "The rows exported have more than %(max)s move lines: "
+                    "export them without their lines, or compare fewer products.",
+                    max=max_lines,
+                )
+            )
+        return self.env["inventory.ledger.explain"]._lines_payload(
+            rows, self.env._("Move lines")
         )
 
 

@@ -1,5 +1,11 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+from collections import defaultdict
+
+import openpyxl
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
@@ -87,3 +93,35 @@ class TestSnapshotCompareExplain(LedgerScenarioMixin, TransactionCase):
         wizard.action_compare()
         with self.assertRaises(UserError):
             wizard.line_ids[:1].action_explain()
+
+    def test_xlsx_with_lines(self):
+        wizard = self.Compare.create(
+            {
+                "snapshot_ids": [(6, 0, (self.snap_a | self.snap_b).ids)],
+                "group_by": "product",
+            }
+        )
+        wizard.action_compare()
+        exporter = self.env["inventory.snapshot.export"]
+        plain = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(exporter._result(wizard, "xlsx")["content"]))
+        )
+        self.assertNotIn("Move lines", plain.sheetnames)
+        wizard.export_lines = True
+        book = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(exporter._result(wizard, "xlsx")["content"]))
+        )
+        self.assertEqual(book.sheetnames[0], "Comparison")
+        rows = list(book["Move lines"].iter_rows(min_row=2, values_only=True))
+        by_product = defaultdict(list)
+        for row in rows:
+            by_product[row[0]].append(row)
+        for line in wizard.line_ids.filtered(lambda r: r.product_id in self.products):
+            with self.subTest(product=line.product_id.name):
+                product_rows = by_product[line.product_id.display_name]
+                self.assertEqual(product_rows[0][3], "Opening balance")
+                self.assertAlmostEqual(product_rows[0][8], line.quantity_first, 6)
+                self.assertAlmostEqual(
+                    sum(r[8] for r in product_rows), line.quantity_last, 6
+                )
+                self.assertAlmostEqual(product_rows[-1][9], line.quantity_last, 6)

@@ -133,7 +133,9 @@ def _json_tree(value):
     return json_value(value)
 
 
-def write_xlsx(path, header, batches, sheet_name="Lines", info=None, widths=None):
+def write_xlsx(
+    path, header, batches, sheet_name="Lines", info=None, widths=None, extra=None
+):
     """Write ``batches`` of rows under ``header`` to a new workbook at ``path``.
 
     :param header: column titles of the data sheet
@@ -143,6 +145,8 @@ def write_xlsx(path, header, batches, sheet_name="Lines", info=None, widths=None
     :param info: optional ``[(label, value), ...]`` written to a second sheet
         ``Info`` (what was exported, when, units)
     :param widths: optional column widths, in header order
+    :param extra: optional ``callable(workbook)`` adding worksheets after the
+        data (e.g. the move lines behind the rows)
     :return: number of data rows written
     """
     workbook = xlsxwriter.Workbook(
@@ -184,6 +188,8 @@ def write_xlsx(path, header, batches, sheet_name="Lines", info=None, widths=None
         last_col = max(len(header) - 1, 0)
         for sheet, last_row in sheets:
             sheet.autofilter(0, 0, last_row, last_col)
+        if extra:
+            extra(workbook)
         if info:
             sheet = workbook.add_worksheet("Info")
             sheet.set_column(0, 0, 24)

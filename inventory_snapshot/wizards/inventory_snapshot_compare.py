@@ -83,6 +83,13 @@ class InventorySnapshotCompare(models.TransientModel):
         help="Keep only the rows whose quantity changed by at least this much "
         "between two consecutive columns (0: no limit).",
     )
+    export_lines = fields.Boolean(
+        string="Lines in the Excel export",
+        help="Add a worksheet to the Excel export with the done move lines "
+        "behind the rows: per product, its balance at the first compared "
+        "moment, then every line up to the last one, with its location, lot "
+        "and running balance.",
+    )
     group_by = fields.Selection(
         GROUPINGS, string="Compare by", required=True, default="product,location,lot"
     )
