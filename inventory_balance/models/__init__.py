@@ -9,6 +9,7 @@ from . import inventory_balance_sheet_override
 from . import inventory_condition
 from . import inventory_ledger
 from . import inventory_ledger_explain
+from . import inventory_ledger_path
 from . import inventory_ledger_checkpoint
 from . import inventory_ledger_checkpoint_line
 from . import inventory_scope
