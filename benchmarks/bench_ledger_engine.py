@@ -345,7 +345,14 @@ def against_ledger(times, moments, taken, ledger_times):
 
 
 def bench_history(
-    scale, runs, database=None, in_place=False, native_moments=5, note=None
+    scale,
+    runs,
+    database=None,
+    in_place=False,
+    native_moments=5,
+    note=None,
+    month_step=1,
+    random_moments=20,
 ):
     from odoo.tools import SQL
 
@@ -374,7 +381,8 @@ def bench_history(
             "SELECT COUNT(*), MIN(date) FROM stock_move_line WHERE state = 'done'"
         )
         lines, first = env.cr.fetchone()
-        month_ends, randoms = history_moments(env, first)
+        month_ends, randoms = history_moments(env, first, random_moments)
+        month_ends = month_ends[::-1][::month_step][::-1]
         moments = month_ends + randoms
         products = env["product.product"].search([("is_storable", "=", True)])
         group_by = ["product", "location", "lot"]
@@ -579,6 +587,19 @@ def main(argv=None):
         help="with --history: random moments at which Odoo's native product "
         "totals are timed and compared (about a minute each at 10M lines)",
     )
+    parser.add_argument(
+        "--month-step",
+        type=int,
+        default=1,
+        help="with --history: every Nth month end only (counted back from the "
+        "last), for a shorter run at 10M on a loaded machine",
+    )
+    parser.add_argument(
+        "--random-moments",
+        type=int,
+        default=20,
+        help="with --history: how many random moments",
+    )
     parser.add_argument("--note", help="with --history: a note kept with the figures")
     args = parser.parse_args(argv)
     scales = args.scale or ["100k", "1m"]
@@ -593,6 +614,8 @@ def main(argv=None):
                 args.runs,
                 args.database,
                 in_place=args.in_place,
+                month_step=args.month_step,
+                random_moments=args.random_moments,
                 native_moments=args.native_moments,
                 note=args.note,
             )
