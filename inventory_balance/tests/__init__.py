@@ -26,3 +26,4 @@ from . import test_inventory_ledger_explain
 from . import test_inventory_ledger_explain_screens
 from . import test_inventory_ledger_explain_tour
 from . import test_inventory_scope
+from . import test_inventory_ledger_explain_rpc
