@@ -32,7 +32,7 @@ class InventoryBalanceSheet(models.Model):
         if column == "unit_cost":
             raise UserError(self.env._("A unit cost is not made of move lines."))
         product = self.env["product.product"].browse(product_id).exists()
-        if not product or not product.filtered_domain(self._product_domain()):
+        if not product or product.id not in self._product_ids():
             raise UserError(self.env._("This product is not a row of the sheet."))
         start, stop = periods[period]
         moment = self.refresh_moment or fields.Datetime.now()
