@@ -131,7 +131,9 @@ class InventoryAdjustmentLine(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_change_value(vals)
-            check_vals_ids(self, vals, ("product_id", "location_id", "lot_id"))
+            check_vals_ids(
+                self, vals, ("product_id", "location_id", "lot_id", "package_id")
+            )
         if any("move_id" in vals for vals in vals_list):
             raise AccessError(
                 self.env._("A line's move is set only by the adjustment's Confirm.")
@@ -149,7 +151,9 @@ class InventoryAdjustmentLine(models.Model):
 
     def write(self, vals):
         self._check_change_value(vals)
-        check_vals_ids(self, vals, ("product_id", "location_id", "lot_id"))
+        check_vals_ids(
+            self, vals, ("product_id", "location_id", "lot_id", "package_id")
+        )
         if "move_id" in vals:
             raise AccessError(
                 self.env._("A line's move is set only by the adjustment's Confirm.")
