@@ -172,13 +172,15 @@ def bench(scale, runs, database=None, valuation=None):
             return count
 
         type(Run)._insert_findings = timed
-        # The temporary tables a run builds, timed as rules of their own (code
-        # before 2026-12-07 has no sides table).
+        # The temporary tables a run builds and the warehouse valuation
+        # summary, timed as rules of their own (code before 2026-12-07 has no
+        # sides table).
         restore = [
             time_method(type(Run), name, key, rule_times)
             for name, key in (
                 ("_create_valued_moves_table", "valued_moves"),
                 ("_create_ledger_sides_table", "ledger_sides"),
+                ("_compute_valuation_summary", "valuation_summary"),
             )
         ]
         results = {}
