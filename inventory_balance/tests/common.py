@@ -6,6 +6,19 @@ from datetime import timedelta
 from odoo import Command, fields
 
 
+def background_requests(env, cron):
+    """How many times ``cron`` was asked to run soon: its triggers and, with
+    the bridge inventory_balance_queue_job installed (queue_job present), the
+    queue jobs that run it instead of a trigger for now."""
+    count = env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+    if "queue.job" in env:
+        jobs = env["queue.job"].search(
+            [("model_name", "=", "ir.cron"), ("method_name", "=", "_inventory_run_job")]
+        )
+        count += len(jobs.filtered(lambda job: cron.id in job.records.ids))
+    return count
+
+
 class LedgerScenarioMixin:
     """A small stock history over the last two months, made through real done
     moves (then backdated): bins and a sub-bin, a lot-tracked product, a

@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.inventory_balance import post_init_hook
 
-from .common import LedgerScenarioMixin
+from .common import LedgerScenarioMixin, background_requests
 
 
 @tagged("post_install", "-at_install")
@@ -44,9 +44,7 @@ class TestCheckpointBuild(LedgerScenarioMixin, TransactionCase):
         return self.Checkpoint.search(domain, order="moment")
 
     def _triggers(self):
-        return self.env["ir.cron.trigger"].search_count(
-            [("cron_id", "=", self.cron.id)]
-        )
+        return background_requests(self.env, self.cron)
 
     def _assert_chain_exact(self, checkpoints):
         """Every checkpoint is valid, built from the one before it, and holds
