@@ -24,6 +24,8 @@ from .test_lot_balances import LotBalanceScenarioMixin
 READ_ONLY_METHODS = (
     ("inventory.ledger", "balances_at"),
     ("inventory.ledger", "movements"),
+    ("inventory.ledger.explain", "explain"),
+    ("inventory.scope", "resolve_scope"),
     ("inventory.lot.balance.report", "lot_balances"),
     ("inventory.lot.balance.report", "unit_removal_plan"),
     ("inventory.lot.balance.report", "export_lot_balances_xlsx"),
