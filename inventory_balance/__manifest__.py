@@ -34,6 +34,7 @@
         "demo/inventory_balance_demo.xml",
         "demo/stock_history_demo.xml",
         "demo/lot_balance_demo.xml",
+        "demo/inventory_balance_sheet_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
