@@ -1,4 +1,6 @@
-"""Shared fixtures of the plain-pytest checks: no Odoo needed."""
+"""Shared fixtures of the plain-pytest checks: no Odoo needed, but for the
+tests that ask for ``odoo_server`` (a real server, see ``odoo_server.py``;
+skipped without Odoo 19 and PostgreSQL)."""
 
 import ast
 import os
@@ -30,6 +32,15 @@ ADDONS = addon_dirs()
 @pytest.fixture(scope="session")
 def repo():
     return REPO
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    """One demo database served for the whole session (``odoo_server.py``)."""
+    from .odoo_server import serve
+
+    with serve(tmp_path_factory.mktemp("odoo")) as server:
+        yield server
 
 
 # pytest-odoo (OCA's runner of addon tests) loads an Odoo registry for the
