@@ -386,7 +386,8 @@ class InventoryBalanceRunValuationRules(models.AbstractModel):
         the engine's balances per product and location at ``date``, valued at
         the product's standard cost at that date (the last standard-price
         change Odoo 19 records in ``product.value`` at or before it, else the
-        current cost).  One INSERT ... SELECT."""
+        current cost).  The balances into a temporary table, then one
+        INSERT ... SELECT grouping them."""
         self.ensure_one()
         ledger = self.env["inventory.ledger"]
         self.env.cr.execute(
@@ -402,7 +403,26 @@ class InventoryBalanceRunValuationRules(models.AbstractModel):
             location_ids=self._scope_location_ids(),
             product_ids=product_ids,
         )
-        # Summed from a checkpoint: grouped by sorting (see the engine).
+        # The balances on their own first, as the engine plans them: summed
+        # from a checkpoint, grouped by sorting (see the engine); from the
+        # quants, with the nested loop that crosses each line after the
+        # moment with its two sides (with nested loops off, PostgreSQL read
+        # every line through the product index to find those after the
+        # moment: 35 s at 10M lines instead of nothing).  Then their rows
+        # joined to products, locations and costs with hash joins (the
+        # planner guesses a hundred times fewer balances than there are).
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_summary_balances")
+        with ledger._aggregation_settings(
+            balances=method == "checkpoint", hash_joins=method != "quants"
+        ):
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE balance_run_summary_balances "
+                    "ON COMMIT DROP AS %s",
+                    balances,
+                )
+            )
         with ledger._aggregation_settings(
             balances=method == "checkpoint", hash_joins=True
         ):
@@ -428,7 +448,7 @@ class InventoryBalanceRunValuationRules(models.AbstractModel):
                                  2),
                            %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC',
                            now() AT TIME ZONE 'UTC'
-                      FROM (%(balances)s) b
+                      FROM balance_run_summary_balances b
                       JOIN run_products p ON p.id = b.product_id
                       JOIN product_product pp ON pp.id = b.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -445,10 +465,10 @@ class InventoryBalanceRunValuationRules(models.AbstractModel):
                     at=self.date,
                     run=self.id,
                     uid=self.env.uid,
-                    balances=balances,
                 )
             )
             total = self.env.cr.fetchone()[0]
+        cr.execute("DROP TABLE balance_run_summary_balances")
         self.invalidate_recordset(["valuation_ids"])
         self._write_workflow({"total_value": float(total)})
         return method
