@@ -332,10 +332,13 @@ class TestInventoryLedgerExplainReadOnly(
         self.assertTrue(
             is_readonly_method(self.env, "inventory.ledger.explain", "explain")
         )
+        # fixed moments: "now" moves between the two answers
+        now = fields.Datetime.to_string(self._days_ago(0))
         requests = [
             {"at": fields.Datetime.to_string(self._days_ago(30))},
-            {"location_id": self.bin2.id, "package_id": "none"},
+            {"location_id": self.bin2.id, "package_id": "none", "at": now},
             {
+                "date_to": now,
                 "date_from": fields.Datetime.to_string(self._days_ago(52)),
                 "kinds": ["delivery", "receipt"],
                 "limit": 2,
