@@ -763,3 +763,37 @@ class TestBalanceCatalogue(TransactionCase):
         for product_id, quantity in on_hand_clean.items():
             if product_id not in touched:
                 self.assertEqual(on_hand.get(product_id), quantity, product_id)
+
+    def test_findings_name_package_and_move(self):
+        """A finding names what disagrees: the package of its key (reserved
+        above on hand in a package: expected the quantity on hand, found the
+        reservation) and the move whose lines do not add up to it."""
+        quant_id, location_id, quantity = self._one(
+            "SELECT id, location_id, quantity FROM stock_quant WHERE package_id = %s",
+            self.package.id,
+        )
+        self._sql(
+            "UPDATE stock_quant SET reserved_quantity = quantity + 5 WHERE id = %s",
+            quant_id,
+        )
+        (move_id,) = self._one(
+            "SELECT id FROM stock_move WHERE product_id = %s AND state = 'done' "
+            "ORDER BY id LIMIT 1",
+            self.lot_products[2].id,
+        )
+        self._sql(
+            "UPDATE stock_move SET quantity = quantity + 2 WHERE id = %s", move_id
+        )
+        run = self._run()
+        above = run.line_ids.filtered(
+            lambda line: line.rule_code == "reserved_above_on_hand"
+        )
+        self.assertEqual(
+            (above.product_id, above.location_id.id, above.package_id),
+            (self.packaged, location_id, self.package),
+        )
+        self.assertEqual((above.expected, above.found), (quantity, quantity + 5))
+        moved = run.line_ids.filtered(lambda line: line.rule_code == "move_lines_sum")
+        self.assertEqual(moved.move_id.id, move_id)
+        self.assertEqual(moved.product_id, self.lot_products[2])
+        self.assertAlmostEqual(moved.difference, moved.found - moved.expected)
