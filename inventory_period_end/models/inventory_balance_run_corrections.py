@@ -212,6 +212,21 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
             if name in quant_fields and quant_fields[name].store
         ]
 
+    @staticmethod
+    def _ledger_in_date_sql(key):
+        """The incoming date the ledger gives the key of the row ``key``
+        (product, location, lot, package, owner): the date of the key's last
+        done line into its location (NULL when there is none)."""
+        return SQL(
+            """(SELECT MAX(ml.date) FROM stock_move_line ml
+                 WHERE ml.state = 'done' AND ml.product_id = %(k)s.product_id
+                   AND ml.location_dest_id = %(k)s.location_id
+                   AND ml.lot_id IS NOT DISTINCT FROM %(k)s.lot_id
+                   AND ml.result_package_id IS NOT DISTINCT FROM %(k)s.package_id
+                   AND ml.owner_id IS NOT DISTINCT FROM %(k)s.owner_id)""",
+            k=SQL.identifier(key),
+        )
+
     def _lot_dates_set_sql(self, quant="q"):
         """``, expiration_date = lot.expiration_date, ...`` for an UPDATE of
         quants ``quant`` with their lot as ``lot`` (nothing without
@@ -380,7 +395,9 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
 
     def _correct_set_quant_to_ledger(self, targets):
         """Ledger truth: one quant per key holding the ledger quantity (and
-        the key's reservations); the others deleted; a quant created where the
+        the key's reservations, its lot's dates and, when its quantity
+        changes, the incoming date of the key's last incoming line); the
+        others deleted; a quant created where the
         ledger has stock and none exists; keys whose ledger balance is zero
         and hold no reservation lose their quants."""
         join = self._key_join("q", "t")
@@ -397,6 +414,12 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
             kept AS (
                 UPDATE stock_quant q
                    SET quantity = k.expected, reserved_quantity = k.reserved,
+                       -- A quant whose quantity changes takes the incoming
+                       -- date of the key's last incoming line (the ledger);
+                       -- one left at its quantity keeps its own.
+                       in_date = CASE WHEN ABS(q.quantity - k.expected) <= %(tolerance)s
+                           THEN q.in_date
+                           ELSE COALESCE(%(last_in)s, q.in_date) END,
                        inventory_diff_quantity = CASE
                            WHEN q.inventory_quantity_set
                            THEN q.inventory_quantity - k.expected ELSE 0 END,
@@ -413,6 +436,8 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                 join=join,
                 uid=self.env.uid,
                 lot_dates=self._lot_dates_set_sql(),
+                last_in=self._ledger_in_date_sql("q"),
+                tolerance=self._tolerance(),
             )
         )
         self._insert_missing_quants(targets, join, "quantity")
@@ -639,14 +664,7 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                  write_uid, create_date, write_date %(date_columns)s)
             SELECT t.product_id, t.location_id, t.lot_id, t.package_id, t.owner_id,
                    l.company_id, %(quantity)s, %(reserved)s,
-                   COALESCE((
-                       SELECT MAX(ml.date) FROM stock_move_line ml
-                        WHERE ml.state = 'done' AND ml.product_id = t.product_id
-                          AND ml.location_dest_id = t.location_id
-                          AND ml.lot_id IS NOT DISTINCT FROM t.lot_id
-                          AND ml.result_package_id IS NOT DISTINCT FROM t.package_id
-                          AND ml.owner_id IS NOT DISTINCT FROM t.owner_id),
-                       now() AT TIME ZONE 'UTC'),
+                   COALESCE(%(last_in)s, now() AT TIME ZONE 'UTC'),
                    0, 0, FALSE,
                    %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                    %(date_values)s
@@ -662,6 +680,7 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                 reserved=expected if column == "reserved_quantity" else zero,
                 date_columns=date_columns,
                 date_values=date_values,
+                last_in=self._ledger_in_date_sql("t"),
             )
         )
         created = self.env["stock.quant"].browse(

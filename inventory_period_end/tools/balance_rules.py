@@ -28,6 +28,13 @@ The source of truth, rule by rule (``BalanceRule.truth`` says it for each):
 - quants a correction creates or changes carry their lot's expiration and
   removal dates, an incoming date from the ledger (the key's last incoming
   line) and Odoo's inventory fields in their normal state;
+- ``in_date``: the ledger, the date of the key's last done line into its
+  location (product, location, lot, destination package, owner).  A quant
+  the correction creates takes it (now when the ledger has no such line); a
+  quant whose quantity the correction changes takes it in the same UPDATE
+  (its own kept when the ledger has no such line); a quant the correction
+  leaves at its quantity (its reservation or lot dates corrected, or a stray
+  quant moved back whole) keeps its own;
 - one quant per key (product, location, lot, package, owner);
 - reservations: the move lines not done;
 - lot dates on quants: the lot;
