@@ -80,6 +80,9 @@ CHECKED_FIRST = ("line_product_qty", *STRAY_RULES)
 # Over the whole ledger, these rules read the lines summed per key and side
 # from one temporary table built once per run (``_create_ledger_sides_table``).
 SIDES_RULES = ("virtual_quant_ledger", "quant_ledger")
+# Reported rules on the quants that the quantity rule's correction settles
+# where it proposes one on their key (see ``_settled_by_ledger_overrides``).
+SETTLED_BY_LEDGER = ("negative", "lot_missing", "archived_location", "serial_quantity")
 # Valued findings: their difference is stock that appears or disappears.
 VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 
@@ -516,6 +519,75 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             moves=moves,
         )
 
+    def _settled_by_ledger_overrides(self, code):
+        """A reported finding on the quants that the quantity rule's proposed
+        correction (its key set to the ledger) settles: proposed, as the
+        correcting run settles it (checked again after its corrections)."""
+        tolerance = self._tolerance()
+        message = self.env._(
+            "%(rule)s; proposed: settled by setting the quants to the ledger",
+            rule=get_rule(code).message.split(". ")[0],
+        )
+        if code == "serial_quantity":
+            # The serial's stock once its keys hold the ledger: one unit (or
+            # none) in no more than one place.
+            condition = SQL(
+                """
+                EXISTS (
+                    SELECT 1 FROM inventory_balance_run_line s
+                     WHERE s.run_id = %(run)s AND s.rule_code = 'quant_ledger'
+                       AND s.action = 'proposed' AND s.product_id = f.product_id
+                       AND s.lot_id = f.lot_id)
+                AND (
+                    SELECT (ABS(SUM(p.post) - 1) <= %(tolerance)s
+                            OR ABS(SUM(p.post)) <= %(tolerance)s)
+                       AND COUNT(DISTINCT p.location_id)
+                           FILTER (WHERE p.post > %(tolerance)s) <= 1
+                      FROM (
+                        SELECT COALESCE(k.location_id, s.location_id) AS location_id,
+                               COALESCE(s.expected, k.quantity) AS post
+                          FROM (SELECT location_id, package_id, owner_id,
+                                       SUM(quantity) AS quantity
+                                  FROM stock_quant
+                                 WHERE product_id = f.product_id
+                                   AND lot_id = f.lot_id AND quantity <> 0
+                                 GROUP BY location_id, package_id, owner_id) k
+                          FULL JOIN (
+                                SELECT location_id, package_id, owner_id, expected
+                                  FROM inventory_balance_run_line
+                                 WHERE run_id = %(run)s AND rule_code = 'quant_ledger'
+                                   AND action = 'proposed'
+                                   AND product_id = f.product_id
+                                   AND lot_id = f.lot_id) s
+                            ON s.location_id = k.location_id
+                           AND s.package_id IS NOT DISTINCT FROM k.package_id
+                           AND s.owner_id IS NOT DISTINCT FROM k.owner_id
+                      ) p)
+                """,
+                run=self.id,
+                tolerance=tolerance,
+            )
+        else:
+            condition = SQL(
+                """
+                EXISTS (
+                    SELECT 1 FROM inventory_balance_run_line s
+                     WHERE s.run_id = %(run)s AND s.rule_code = 'quant_ledger'
+                       AND s.action = 'proposed'
+                       AND s.product_id = f.product_id
+                       AND s.location_id = f.location_id
+                       AND s.lot_id IS NOT DISTINCT FROM f.lot_id
+                       AND s.package_id IS NOT DISTINCT FROM f.package_id
+                       AND s.owner_id IS NOT DISTINCT FROM f.owner_id
+                       AND %(settled)s)
+                """,
+                run=self.id,
+                settled=SQL("s.expected >= -%s", tolerance)
+                if code == "negative"
+                else SQL("ABS(s.expected) <= %s", tolerance),
+            )
+        return [(condition, "proposed", "set_quant_to_ledger", message)]
+
     def _finding_overrides(self, code, options):
         """Findings of rule ``code`` that a correcting run treats otherwise
         than the rule's own correction, so that a report-only run proposes
@@ -557,6 +629,87 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                         "back here"
                     ),
                 )
+            ]
+        if code in SETTLED_BY_LEDGER:
+            return self._settled_by_ledger_overrides(code)
+        if code == "duplicate_quant":
+            # A stray quant in a view or virtual location beside the one the
+            # ledger puts there: moved back, it leaves one quant here.
+            return [
+                (
+                    SQL(
+                        """
+                        EXISTS (
+                            SELECT 1 FROM inventory_balance_run_line s
+                             WHERE s.run_id = %(run)s
+                               AND s.rule_code = ANY(%(codes)s)
+                               AND s.action = 'proposed' AND s.found > s.expected
+                               AND s.product_id = f.product_id
+                               AND s.location_id = f.location_id
+                               AND s.lot_id IS NOT DISTINCT FROM f.lot_id
+                               AND s.package_id IS NOT DISTINCT FROM f.package_id
+                               AND s.owner_id IS NOT DISTINCT FROM f.owner_id)
+                        """,
+                        run=self.id,
+                        codes=list(STRAY_RULES),
+                    ),
+                    "proposed",
+                    "move_stray_quant",
+                    self.env._(
+                        "Several quants for one key, one of them a stray quant in "
+                        "a view or virtual location; proposed: the stray quant "
+                        "moved back where the ledger lacks its stock"
+                    ),
+                )
+            ]
+        if code == "reserved_above_on_hand":
+            # The quantity and reservation rules, checked before, propose
+            # corrections of the same key that leave its reservation within
+            # its stock: the correcting run settles it through them.
+            def proposed(rule):
+                return SQL(
+                    """
+                    SELECT s.expected FROM inventory_balance_run_line s
+                     WHERE s.run_id = %(run)s AND s.rule_code = %(rule)s
+                       AND s.action = 'proposed'
+                       AND s.product_id = f.product_id
+                       AND s.location_id = f.location_id
+                       AND s.lot_id IS NOT DISTINCT FROM f.lot_id
+                       AND s.package_id IS NOT DISTINCT FROM f.package_id
+                       AND s.owner_id IS NOT DISTINCT FROM f.owner_id
+                     LIMIT 1
+                    """,
+                    run=self.id,
+                    rule=rule,
+                )
+
+            settled = SQL(
+                "COALESCE((%(reserved)s), f.found) "
+                "<= COALESCE((%(quantity)s), f.expected) + %(tolerance)s",
+                reserved=proposed("reserved"),
+                quantity=proposed("quant_ledger"),
+                tolerance=self._tolerance(),
+            )
+            return [
+                (
+                    SQL("EXISTS (%s) AND %s", proposed("reserved"), settled),
+                    "proposed",
+                    "set_reserved_to_move_lines",
+                    self.env._(
+                        "The quant reserves more than it holds; proposed: its "
+                        "reservation set to the reserved move lines, which fit "
+                        "in its stock"
+                    ),
+                ),
+                (
+                    SQL("EXISTS (%s) AND %s", proposed("quant_ledger"), settled),
+                    "proposed",
+                    "set_quant_to_ledger",
+                    self.env._(
+                        "The quant reserves more than it holds; proposed: its "
+                        "quantity set to the ledger, which holds the reservation"
+                    ),
+                ),
             ]
         if code == "transit_open_moves" and "balance_transit" in options:
             return [

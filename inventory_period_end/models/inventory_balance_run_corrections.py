@@ -288,11 +288,20 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
             SQL(
                 """
             WITH t AS (%(targets)s),
-            stray AS (
+            candidate AS (
                 SELECT q.id, q.product_id, q.lot_id, q.package_id, q.owner_id,
-                       q.quantity, t.found - t.expected AS surplus
+                       q.quantity, t.found - t.expected AS surplus,
+                       SUM(q.quantity) OVER (
+                           PARTITION BY t.id ORDER BY q.quantity DESC, q.id
+                       ) AS running
                   FROM t JOIN stock_quant q ON %(join)s
                  WHERE t.found > t.expected AND q.quantity > 0
+            ),
+            stray AS (
+                -- No more than the surplus leaves the location: the quants
+                -- the location held before the stray one stay there.
+                SELECT * FROM candidate
+                 WHERE running <= surplus + %(tolerance)s
             ),
             home AS (
                 -- Moved only where that settles both ends without overshooting

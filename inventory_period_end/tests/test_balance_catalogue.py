@@ -307,3 +307,66 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
             "2002-03-04 05:06:07",
         )
         self.assertEqual(self._quants_vs_ledger(), [])
+
+    def _outcomes(self, run, actions, field="correction"):
+        """The run's findings with the given actions: ``{(rule, product,
+        location, lot, package, owner, move): correction}`` (or ``field``)."""
+        return {
+            (
+                line.rule_code,
+                line.product_id.id,
+                line.location_id.id,
+                line.lot_id.id,
+                line.package_id.id,
+                line.owner_id.id,
+                line.move_id.id,
+            ): line[field]
+            for line in run.line_ids
+            if line.action in actions
+        }
+
+    def test_report_proposes_what_correcting_does(self):
+        """All classes together: what report-only proposes (with its
+        correction) is exactly what the correcting run then corrects, per
+        finding and per rule; what it marks manual (with why) stays, reported
+        with the same why, after it."""
+        for _name, apply, _correctable in self._classes():
+            self._apply(apply)
+        report = self._run()
+        proposed = self._outcomes(report, ("proposed",))
+        manual = self._outcomes(report, ("reported",))
+        self.assertTrue(proposed)
+        self.assertTrue(manual)
+        self.assertEqual(
+            set(report.line_ids.mapped("action")), {"proposed", "reported"}
+        )
+        for line in report.line_ids.filtered(lambda line: line.action == "reported"):
+            self.assertTrue(line.message, line.rule_code)
+        run = self._run(mode="balance")
+        self.assertEqual(self._outcomes(run, ("proposed",)), proposed)
+        outcome = run.apply_corrections()
+        # Every correction taken was proposed, with that correction; the
+        # proposed findings not among them were settled by an earlier stage's
+        # correction (a stray quant moved back settles its key's shortfall
+        # and duplicate) and are gone as well.
+        taken = self._outcomes(run, ("taken",))
+        self.assertLessEqual(taken.items(), proposed.items())
+        per_rule = {}
+        for key in proposed:
+            per_rule[key[0]] = per_rule.get(key[0], 0) + 1
+        self.assertEqual(
+            {code: n for code, n in outcome["corrected"].items() if n}, per_rule
+        )
+        per_rule = {}
+        for key in manual:
+            per_rule[key[0]] = per_rule.get(key[0], 0) + 1
+        self.assertEqual(
+            {code: n for code, n in outcome["remaining"].items() if n}, per_rule
+        )
+        again = self._run()
+        self.assertEqual(self._outcomes(again, ("reported", "proposed")), manual)
+        self.assertEqual(
+            self._outcomes(again, ("reported",), "message"),
+            self._outcomes(report, ("reported",), "message"),
+        )
+        self.assertEqual(self._quants_vs_ledger(), [])

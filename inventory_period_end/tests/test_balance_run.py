@@ -337,7 +337,11 @@ class TestBalanceRun(BalanceRunMixin, TransactionCase):
         # The last move out of that place is named as the likely cause.
         self.assertEqual(negative.move_id.location_dest_id, self.customer)
         self.assertEqual(negative.value_impact, -7.5)
-        self.assertEqual(negative.action, "reported")
+        # The quantity rule sets the key to the ledger (19): report-only
+        # proposes what the correcting run will do.
+        self.assertEqual(
+            (negative.action, negative.correction), ("proposed", "set_quant_to_ledger")
+        )
         self._correct_and_recheck(run)
         # Settled by the quantity's correction: checked again, gone.
         self.assertFalse(

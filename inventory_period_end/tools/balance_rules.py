@@ -43,6 +43,15 @@ The source of truth, rule by rule (``BalanceRule.truth`` says it for each):
   flags, reserved above on hand that the reservations do not explain) is
   reported, with why, for a person to settle.
 
+Report-only proposes what the correcting run does, no more: a finding of a
+reported rule that a proposed correction of the same key settles (negative
+stock, stock without a lot, in an archived location or a serial beyond one
+unit in one place, once the key is set to the ledger; reserved above on hand
+once the reservation follows the move lines and fits; a duplicate made of a
+stray quant moved back) is marked proposed with that correction, the
+correcting run checking it again after its corrections; a stray quant moved
+back takes no more than its location's surplus.
+
 Whatever the policy, reservations follow the reserved move lines, zero quants
 are purged (when the run's option says so), the stock in transit beyond the
 open moves out of it is written off (option *balance goods in transit*), the
