@@ -7,6 +7,7 @@ from . import res_config_settings
 from . import stock_move
 from . import stock_move_line
 from . import inventory_balance_run_checks
+from . import inventory_balance_run_proposals
 from . import inventory_balance_run_quant_rules
 from . import inventory_balance_run_valuation_rules
 from . import inventory_balance_run_corrections

@@ -95,6 +95,7 @@ class InventoryBalanceRun(models.Model):
     _inherit = [
         "mail.thread",
         "inventory.balance.run.checks",
+        "inventory.balance.run.proposals",
         "inventory.balance.run.quant.rules",
         "inventory.balance.run.valuation.rules",
         "inventory.balance.run.corrections",
