@@ -4,7 +4,6 @@ from bisect import bisect_right
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..tools.sheet_columns import COLUMNS, FLOW_COLUMNS, column_flows
 from .inventory_balance_sheet import ONE_TICK
@@ -138,20 +137,14 @@ class InventoryBalanceSheet(models.Model):
         max_lines = ledger._limit_param(
             "inventory_balance.export_max_lines", EXPORT_MAX_LINES
         )
-        rows = []
-        if product_ids:
-            query = self.env["inventory.ledger.explain"]._lines_sql(
-                product_ids,
-                [self.company_id.id],
-                self._scope_location_ids(),
-                start,
-                stop,
-            )
-            with ledger._aggregation_settings():
-                self.env.cr.execute(
-                    SQL("SELECT * FROM (%s) l LIMIT %s", query, max_lines + 1)
-                )
-                rows = self.env.cr.fetchall()
+        rows = self.env["inventory.ledger.explain"]._export_lines_rows(
+            product_ids,
+            [self.company_id.id],
+            self._scope_location_ids(),
+            start,
+            stop,
+            max_lines,
+        )
         if len(rows) > max_lines:
             raise UserError(
                 self.env._(

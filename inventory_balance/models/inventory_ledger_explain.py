@@ -461,6 +461,23 @@ class InventoryLedgerExplain(models.AbstractModel):
         )
 
     @api.model
+    def _export_lines_rows(
+        self, product_ids, company_ids, location_ids, date_from, date_to, max_lines
+    ):
+        """The rows of :meth:`_lines_sql` for an export's Lines worksheet, at
+        most ``max_lines + 1``: the caller refuses an export past its cap."""
+        if not product_ids:
+            return []
+        query = self._lines_sql(
+            product_ids, company_ids, location_ids, date_from, date_to
+        )
+        with self.env["inventory.ledger"]._aggregation_settings():
+            self.env.cr.execute(
+                SQL("SELECT * FROM (%s) l LIMIT %s", query, max_lines + 1)
+            )
+            return self.env.cr.fetchall()
+
+    @api.model
     def _lines_payload(self, rows, name, period_of=None):
         """The worksheet of rows of :meth:`_lines_sql` for
         ``tools.lines_export.write_lines_worksheet``: names instead of ids,

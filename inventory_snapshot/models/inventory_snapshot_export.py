@@ -631,20 +631,14 @@ class InventorySnapshotExport(models.AbstractModel):
         max_lines = ledger._limit_param(
             "inventory_balance.export_max_lines", EXPORT_MAX_LINES
         )
-        rows = []
-        if product_ids:
-            query = self.env["inventory.ledger.explain"]._lines_sql(
-                product_ids,
-                [snapshots.company_id[:1].id],
-                snapshots[-1:]._scope_location_ids(),
-                first,
-                last,
-            )
-            with ledger._aggregation_settings():
-                self.env.cr.execute(
-                    SQL("SELECT * FROM (%s) l LIMIT %s", query, max_lines + 1)
-                )
-                rows = self.env.cr.fetchall()
+        rows = self.env["inventory.ledger.explain"]._export_lines_rows(
+            product_ids,
+            [snapshots.company_id[:1].id],
+            snapshots[-1:]._scope_location_ids(),
+            first,
+            last,
+            max_lines,
+        )
         if len(rows) > max_lines:
             raise UserError(
                 self.env._(
