@@ -6,7 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tools.sheet_columns import COLUMNS, FLOW_COLUMNS, column_flows
-from .inventory_balance_sheet import ONE_TICK
+from ..tools.sheet_periods import ONE_TICK
 
 # At most this many move lines in an export's Lines worksheet (parameter
 # inventory_balance.export_max_lines); an XLSX worksheet holds 1,048,576 rows.

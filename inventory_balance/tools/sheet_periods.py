@@ -9,6 +9,10 @@ import datetime
 
 GRANULARITIES = ("month", "week", "day")
 MAX_PERIODS = 400
+# Periods are [start, stop): the engine's moments are inclusive, so a period
+# ends one microsecond before the next starts (generated or imported lines may
+# carry fractions of a second).
+ONE_TICK = datetime.timedelta(microseconds=1)
 
 
 def add_months(day, months):
