@@ -11,6 +11,9 @@ from . import inventory_balance_sheet_cell
 from . import inventory_balance_sheet_column
 from . import inventory_balance_sheet_override
 from . import inventory_condition
+from . import inventory_ledger_arguments
+from . import inventory_ledger_sql
+from . import inventory_ledger_settings
 from . import inventory_ledger
 from . import inventory_ledger_explain
 from . import inventory_ledger_path
