@@ -1,4 +1,6 @@
 from . import inventory_adjustment
+from . import inventory_snapshot_taking
+from . import inventory_snapshot_balances
 from . import inventory_snapshot
 from . import inventory_snapshot_channel
 from . import inventory_snapshot_line
