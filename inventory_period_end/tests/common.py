@@ -1,5 +1,6 @@
 # Copyright 2026 Inventory Suite
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.inventory_balance.tests.common import LedgerScenarioMixin
@@ -98,3 +99,50 @@ class BalanceRunMixin(LedgerScenarioMixin):
         )
         quantity, count = self.env.cr.fetchone()
         return float(quantity), count
+
+
+class BalanceRunCaseMixin(BalanceRunMixin):
+    """The balance run's scenario with a period-end user and manager, and the
+    helpers of the correcting runs: the ``test_balance_run*`` cases."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_balance_run()
+        cls.user = new_test_user(
+            cls.env,
+            login="balance_user",
+            groups="stock.group_stock_user,"
+            "inventory_period_end.group_inventory_period_end_user",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="balance_manager",
+            groups="stock.group_stock_user,"
+            "inventory_period_end.group_inventory_period_end_manager",
+        )
+
+    def _period_end_adjustment(self, run):
+        """The one adjustment the correcting run posted: done, with the
+        reason *Period-end balance*."""
+        adjustment = run.adjustment_ids
+        self.assertEqual(len(adjustment), 1)
+        self.assertEqual(adjustment.state, "done")
+        self.assertEqual(
+            adjustment.reason_id,
+            self.env.ref("inventory_balance.inventory_adjustment_reason_period_end"),
+        )
+        return adjustment
+
+    def _correct_and_recheck(self, run):
+        """Correct a run in Balance mode, then a report-only run finds nothing."""
+        run.mode = "balance"
+        run.action_run()
+        run.with_user(self.manager).action_apply_corrections()
+        self.assertEqual(run.state, "corrected")
+        self.assertFalse(run.line_ids.filtered(lambda line: line.action == "proposed"))
+        again = self._report()
+        self.assertEqual(again.line_count, 0, again.counts_summary)
+        return run
