@@ -120,8 +120,11 @@ ORM_METHODS = {
 def public_methods():
     """``{(model, method)}``: every public method of the suite's models and
     reports (read from the source), but the buttons (``action_*``, documented
-    with their screens) and the ORM's own methods."""
-    found = set()
+    with their screens) and the ORM's own methods.  A method of a service
+    mixin (an AbstractModel that models name in their ``_inherit`` list, as
+    the sheet's refresh or the snapshot's taking) is called on those
+    models."""
+    classes = []
     for addon in ADDONS:
         for folder in ("models", "report"):
             for path in sorted((REPO / addon / folder).glob("*.py")):
@@ -139,14 +142,39 @@ def public_methods():
                     model = names.get("_name") or names.get("_inherit")
                     if not isinstance(model, ast.Constant):
                         continue
-                    for item in node.body:
-                        if (
-                            isinstance(item, ast.FunctionDef)
-                            and not item.name.startswith(("_", "action_"))
-                            and item.name not in ORM_METHODS
-                        ):
-                            found.add((model.value, item.name))
-    return found
+                    parents = names.get("_inherit")
+                    parents = (
+                        [p.value for p in parents.elts if isinstance(p, ast.Constant)]
+                        if isinstance(parents, ast.List)
+                        else []
+                    )
+                    methods = [
+                        item.name
+                        for item in node.body
+                        if isinstance(item, ast.FunctionDef)
+                        and not item.name.startswith(("_", "action_"))
+                        and item.name not in ORM_METHODS
+                    ]
+                    classes.append((model.value, parents, methods))
+    heirs = {}
+    for model, parents, _methods in classes:
+        for parent in parents:
+            if parent != model:
+                heirs.setdefault(parent, set()).add(model)
+
+    def callers(model, seen=()):
+        if model not in heirs or model in seen:
+            return {model}
+        return {
+            caller for heir in heirs[model] for caller in callers(heir, (*seen, model))
+        }
+
+    return {
+        (caller, method)
+        for model, _parents, methods in classes
+        for method in methods
+        for caller in callers(model)
+    }
 
 
 def test_every_public_method_has_an_example():
