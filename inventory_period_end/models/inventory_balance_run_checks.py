@@ -129,10 +129,6 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         so that the planner knows how many there are: it guesses 200 rows for
         a materialized CTE and then probes the quants product by product)."""
         self.ensure_one()
-        scope = self.env["inventory.ledger"]._scope_locations_sql(
-            [self.company_id.id], self._scope_location_ids()
-        )
-        usages = ["internal", "transit"] if self.balance_transit else ["internal"]
         product_filter = (
             SQL("AND pp.id = ANY(%s)", product_ids)
             if product_ids is not None
@@ -140,11 +136,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         )
         return SQL(
             """
-            run_locations AS MATERIALIZED (
-                SELECT s.id FROM (%(scope)s) s
-                  JOIN stock_location l ON l.id = s.id
-                 WHERE l.usage = ANY(%(usages)s)
-            ),
+            run_locations AS MATERIALIZED (%(locations)s),
             run_products AS NOT MATERIALIZED (
                 SELECT pp.id,
                        COALESCE((pp.standard_price ->> %(company)s)::float8, 0) AS cost,
@@ -155,10 +147,26 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                  WHERE pt.is_storable %(product_filter)s
             )
             """,
-            scope=scope,
-            usages=usages,
+            locations=self._run_locations_sql(),
             company=str(self.company_id.id),
             product_filter=product_filter,
+        )
+
+    def _run_locations_sql(self):
+        """The SELECT of the scope's locations the checks look at (the CTE
+        ``run_locations``): its internal ones, and with the transit option its
+        transit ones.  Also read where a proposal counts quants beyond the
+        finding's own key, so that it counts only those of the scope."""
+        self.ensure_one()
+        scope = self.env["inventory.ledger"]._scope_locations_sql(
+            [self.company_id.id], self._scope_location_ids()
+        )
+        usages = ["internal", "transit"] if self.balance_transit else ["internal"]
+        return SQL(
+            "SELECT s.id FROM (%s) s JOIN stock_location l ON l.id = s.id "
+            "WHERE l.usage = ANY(%s)",
+            scope,
+            usages,
         )
 
     def _tolerance(self, precision="Product Unit"):

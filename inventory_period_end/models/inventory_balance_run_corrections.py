@@ -17,8 +17,9 @@ from ..tools.balance_rules import (
 from .inventory_balance_run_checks import KEY
 
 BATCH_SIZE = 1000
-# Reported rules reading the quants only: checked again after a batch's
-# corrections, which may have settled them.
+# Reported rules reading the quants (and the aged inventory, the ledger's
+# against the quants): checked again after a batch's corrections, which may
+# have settled them.
 RECHECKED_AFTER = (
     "negative",
     "lot_missing",
@@ -28,6 +29,7 @@ RECHECKED_AFTER = (
     "reserved_above_on_hand",
     "lot_product",
     "not_storable",
+    "ageing_on_hand",
 )
 
 
@@ -614,6 +616,25 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
                 "stock in transit beyond the open moves out of transit written off"
             ),
         )
+        if postable and self.purge_zero_quants:
+            # The quants the write-off emptied go with it (the run purges
+            # zero quants): no finding of its own for what it did itself.
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                DELETE FROM stock_quant q
+                 USING unnest(%s::int[], %s::int[]) AS w (product_id, location_id)
+                 WHERE q.product_id = w.product_id
+                   AND q.location_id = w.location_id
+                   AND q.quantity = 0 AND q.reserved_quantity = 0
+                   AND NOT COALESCE(q.inventory_quantity_set, FALSE)
+                """,
+                    [row[1] for row in postable],
+                    [row[2] for row in postable],
+                )
+            )
+            self.env["stock.quant"].invalidate_model()
 
     def _correct_set_reserved_to_move_lines(self, targets):
         """Reservations follow the move lines: the key's first quant holds the

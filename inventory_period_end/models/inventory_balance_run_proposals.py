@@ -33,8 +33,10 @@ class InventoryBalanceRunProposals(models.AbstractModel):
             rule=get_rule(code).message.split(". ")[0],
         )
         if code == "serial_quantity":
-            # The serial's stock once its keys hold the ledger: one unit (or
-            # none) in no more than one place.
+            # The serial's stock in the scope once its keys hold the ledger:
+            # one unit (or none) in no more than one place.  Only the quants
+            # of the scope count, as in the rule (a narrowed run neither sees
+            # nor corrects the others).
             condition = SQL(
                 """
                 EXISTS (
@@ -55,6 +57,7 @@ class InventoryBalanceRunProposals(models.AbstractModel):
                                   FROM stock_quant
                                  WHERE product_id = f.product_id
                                    AND lot_id = f.lot_id AND quantity <> 0
+                                   AND location_id IN (%(locations)s)
                                  GROUP BY location_id, package_id, owner_id) k
                           FULL JOIN (
                                 SELECT location_id, package_id, owner_id, expected
@@ -70,6 +73,7 @@ class InventoryBalanceRunProposals(models.AbstractModel):
                 """,
                 run=self.id,
                 tolerance=tolerance,
+                locations=self._run_locations_sql(),
             )
         else:
             condition = SQL(
@@ -90,6 +94,54 @@ class InventoryBalanceRunProposals(models.AbstractModel):
                 if code == "negative"
                 else SQL("ABS(s.expected) <= %s", tolerance),
             )
+        return [(condition, "proposed", "set_quant_to_ledger", message)]
+
+    def _ageing_overrides(self):
+        """An aged inventory finding (product, warehouse, lot) that the
+        corrections of the same product and lot in the warehouse's internal
+        locations settle: proposed, as the correcting run settles it (checked
+        again after its corrections).  The aged inventory is the ledger's:
+        the quants follow the proposed quantity findings (rule a), the ledger
+        the lines whose quantity in the product's unit is corrected (rule
+        h); settled when both then agree.  Under the ledger policy only (under
+        the counted one the adjustments move the ledger instead)."""
+        if self.truth_policy != "ledger":
+            return []
+        condition = SQL(
+            """
+            (SELECT ABS(f.expected + COALESCE(SUM(c.quant_change), 0)
+                        - f.found - COALESCE(SUM(c.ledger_change), 0))
+                    <= %(tolerance)s
+               FROM (
+                 SELECT s.product_id, s.location_id, s.lot_id,
+                        (s.expected - s.found)::float8 AS quant_change,
+                        0::float8 AS ledger_change
+                   FROM inventory_balance_run_line s
+                  WHERE s.run_id = %(run)s AND s.rule_code = 'quant_ledger'
+                    AND s.action = 'proposed'
+                 UNION ALL
+                 SELECT x.product_id, x.location_id, x.lot_id, 0::float8,
+                        x.quantity::float8
+                   FROM (%(fixes)s) x
+               ) c
+               JOIN stock_location cl ON cl.id = c.location_id
+              WHERE c.product_id = f.product_id
+                AND c.lot_id IS NOT DISTINCT FROM f.lot_id
+                AND cl.usage = 'internal' AND cl.company_id = %(company)s
+                AND COALESCE(cl.warehouse_id, 0) = COALESCE(
+                    (SELECT w.warehouse_id FROM stock_location w
+                      WHERE w.id = f.location_id), 0)
+             HAVING COUNT(*) > 0)
+            """,
+            run=self.id,
+            fixes=self._line_fixes_sql(),
+            company=self.company_id.id,
+            tolerance=self._tolerance(),
+        )
+        message = self.env._(
+            "%(rule)s; proposed: settled by setting the quants to the ledger",
+            rule=get_rule("ageing_on_hand").message,
+        )
         return [(condition, "proposed", "set_quant_to_ledger", message)]
 
     def _finding_overrides(self, code, options):
@@ -136,6 +188,8 @@ class InventoryBalanceRunProposals(models.AbstractModel):
             ]
         if code in SETTLED_BY_LEDGER:
             return self._settled_by_ledger_overrides(code)
+        if code == "ageing_on_hand":
+            return self._ageing_overrides()
         if code == "duplicate_quant":
             # A stray quant in a view or virtual location beside the one the
             # ledger puts there: moved back, it leaves one quant here.

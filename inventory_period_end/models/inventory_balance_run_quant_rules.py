@@ -337,7 +337,9 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
             or self.categ_ids
             or self.product_ids
         )
-        if not self.check_ageing or has_scope or ctx["product_ids"] is not None:
+        # The whole company only; a batch of its correcting run checks its
+        # products again (the quantity corrections settle what they explain).
+        if not self.check_ageing or has_scope:
             return None
         company_ids = [self.company_id.id]
         # On hand from the ledger (never rolled back from the quants): the
@@ -345,6 +347,7 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
         layers = self.env["inventory.ageing"]._layers_sql(
             ctx["now"],
             company_ids,
+            product_ids=ctx["product_ids"],
             method="checkpoint" if ctx["method"] == "checkpoint" else "ledger",
         )
         return SQL(

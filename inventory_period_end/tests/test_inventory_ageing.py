@@ -239,7 +239,8 @@ class TestInventoryAgeing(LedgerScenarioMixin, TransactionCase):
             run.line_ids.filtered(lambda line: line.rule_code == "ageing_on_hand")
         )
         # Quants drifting from the ledger: the ageing (from the ledger) no
-        # longer adds up to what the quants hold.
+        # longer adds up to what the quants hold; rule a's proposed
+        # correction of the quant settles it, so it is proposed with it.
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE stock_quant SET quantity = quantity + 5 "
@@ -254,8 +255,10 @@ class TestInventoryAgeing(LedgerScenarioMixin, TransactionCase):
                 (f.product_id, f.location_id, f.expected, f.found, f.action)
                 for f in found
             ],
-            [(self.p, self.warehouse.lot_stock_id, 49, 44, "reported")],
+            [(self.p, self.warehouse.lot_stock_id, 49, 44, "proposed")],
         )
+        self.assertEqual(found.correction, "set_quant_to_ledger")
+        self.assertIn("settled by setting the quants to the ledger", found.message)
         # Not asked: not checked.
         run = Run.browse(Run.start_report({}))
         self.assertFalse(

@@ -46,7 +46,10 @@ The source of truth, rule by rule (``BalanceRule.truth`` says it for each):
 Report-only proposes what the correcting run does, no more: a finding of a
 reported rule that a proposed correction of the same key settles (negative
 stock, stock without a lot, in an archived location or a serial beyond one
-unit in one place, once the key is set to the ledger; reserved above on hand
+unit in one place (counting the quants of the run's scope only), once the
+key is set to the ledger; an aged inventory that differs from the quants
+where the proposed quantity and line corrections of its product, lot and
+warehouse make them agree (ledger policy); reserved above on hand
 once the reservation follows the move lines and fits; a duplicate made of a
 stray quant moved back) is marked proposed with that correction, the
 correcting run checking it again after its corrections; a stray quant moved
