@@ -13,6 +13,8 @@ from odoo.tools import SQL
 
 from odoo.addons.inventory_balance.tools import GeneratorSpec, StockHistoryGenerator
 
+from .catalogue_more import OPTIONS, WHOLE, CatalogueMoreMixin
+
 TABLES = (
     "stock_quant",
     "stock_move",
@@ -25,7 +27,7 @@ TABLES = (
 PRODUCT_TABLES = ("stock_quant", "stock_move", "stock_move_line", "stock_lot")
 
 
-class BalanceCatalogueCase(TransactionCase):
+class BalanceCatalogueCase(CatalogueMoreMixin, TransactionCase):
     maxDiff = None
 
     @classmethod
@@ -132,8 +134,14 @@ class BalanceCatalogueCase(TransactionCase):
                 "inventory_quantity": 5,
             }
         ).action_apply_inventory()
+        # The generated FIFO (even index) and AVCO (odd) categories.
+        cls._setup_more(cls.lot_products[0].categ_id, cls.lot_products[1].categ_id)
         cls.products = (
-            generated | cls.serial_product | cls.packaged | cls.expiry_product
+            generated
+            | cls.serial_product
+            | cls.packaged
+            | cls.expiry_product
+            | cls.valued
         )
         cls.env.flush_all()
 
@@ -263,10 +271,11 @@ class BalanceCatalogueCase(TransactionCase):
 
     # ------------------------------------------------------------ the classes
     def _classes(self):  # noqa: C901 (one small function per class)
-        """``[(name, apply)]``: ``apply()`` corrupts the database and returns
-        ``(rule code, key (product, location, lot), touched product ids,
-        touched ids per table, whether a correcting run settles it, run
-        values)``."""
+        """``[(name, apply, whether a correcting run settles it)]``:
+        ``apply()`` corrupts the database and returns ``(rule code, key
+        (product, location, lot), touched products[, touched ids per table[,
+        the values of the runs that find it]])``, or None when the class
+        does not apply (an addon missing)."""
         plain, lots = self.plain, self.lot_products
         view = self.warehouse.view_location_id
 
@@ -507,6 +516,7 @@ class BalanceCatalogueCase(TransactionCase):
             )
             return "move_lines_sum", (lots[2].id, location_id, False), lots[2], {}
 
+        more_corrected, more_reported = self._more_classes()
         corrected = [
             quant_surplus,
             quant_missing,
@@ -523,6 +533,7 @@ class BalanceCatalogueCase(TransactionCase):
             virtual_differs,
             line_product_qty,
             lot_dates,
+            *more_corrected,
         ]
         reported = [
             package_location,
@@ -530,22 +541,31 @@ class BalanceCatalogueCase(TransactionCase):
             lot_of_another_product,
             not_storable,
             move_lines_sum,
+            *more_reported,
         ]
         return [(f.__name__, f, True) for f in corrected] + [
             (f.__name__, f, False) for f in reported
         ]
 
     def _apply(self, apply):
-        """Apply one class; ``(code, key, product ids, ids per table)``."""
+        """Apply one class; ``(code, key, product ids, ids per table, run
+        values)``."""
         result = apply()
         if result is None:
             return None
         code, key, products = result[:3]
         ids = result[3] if len(result) > 3 else {}
+        values = result[4] if len(result) > 4 else {}
         key = (code, key[0], key[1], key[2])
-        return code, key, set(products.ids), ids
+        return code, key, set(products.ids), ids, values
 
-    def _check_clean(self):
-        run = self._run()
+    @staticmethod
+    def _all_values():
+        """The values of a run that finds every class: the whole company,
+        every option."""
+        return dict(WHOLE, **OPTIONS)
+
+    def _check_clean(self, **values):
+        run = self._run(**values)
         self.assertEqual(run.line_count, 0, run.counts_summary)
         return run

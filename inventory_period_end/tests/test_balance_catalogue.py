@@ -12,9 +12,15 @@ classes only a person can settle stay reported, the correcting run changing
 no stock row); the quants equal the ledger for every key in every location;
 Odoo's on hand of every product the class did not touch is unchanged, and
 of every product for a class the run corrects; no row outside the touched
-ones changed.  Then all classes together on one database."""
+ones changed.  The classes of the valuation rules, the aged inventory and
+goods in transit need an option or a run of the whole company: each class
+says which run values find it.  Then all classes together on one database,
+found by one run of the whole company with every option."""
 
+from odoo import Command
 from odoo.tests import tagged
+
+from odoo.addons.inventory_period_end.tools.balance_rules import RULES
 
 from .catalogue_common import BalanceCatalogueCase
 
@@ -22,9 +28,15 @@ from .catalogue_common import BalanceCatalogueCase
 @tagged("post_install", "-at_install")
 class TestBalanceCatalogue(BalanceCatalogueCase):
     def test_clean_generated_data(self):
-        """The generated history with its serials, package, expiry lot and
-        reservations holds no disagreement: quants equal the ledger."""
+        """The generated history with its serials, package, expiry lot,
+        reservations, valued products and closing entry holds no
+        disagreement, for a run of its products and for one of the whole
+        company with every option: quants equal the ledger, and the valuation
+        summary (the ledger at the run's moment) the quants."""
         self._check_clean()
+        run = self._check_clean(**self._all_values())
+        self.assertTrue(run.valuation_ids)
+        self.assertEqual(self._summary_vs_quants(run), {})
         self.assertEqual(self._quants_vs_ledger(), [])
 
     def test_each_class(self):
@@ -44,19 +56,20 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
         applied = self._apply(apply)
         if applied is None:
             self.skipTest("product_expiry is not installed")
-        code, key, products, ids = applied
+        code, key, products, ids, values = applied
         before = self._rows()
-        report = self._run()
+        report = self._run(**values)
         self.assertEqual(self._rows(), before, "report-only changed a stock row")
         self.assertIn(key, self._keys(report, code), report.counts_summary)
-        run = self._run(mode="balance")
+        run = self._run(mode="balance", **values)
         outcome = run.apply_corrections()
         after_correction = self._rows()
-        again = self._run()
+        again = self._run(**values)
         if correctable:
             self.assertEqual(again.line_count, 0, again.counts_summary)
             self.assertEqual(run.state, "corrected")
             self.assertGreater(outcome["corrected"][code], 0)
+            self.assertEqual(outcome["remaining"][code], 0)
             self.assertEqual(self._on_hand(), on_hand_clean)
         else:
             self.assertEqual(after_correction, before, "a manual class was changed")
@@ -192,21 +205,33 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
             self.assertIn(location.complete_name, line.message)
 
     def test_all_classes_together(self):
+        """Every class on one database, found by one run of the whole company
+        with every option; corrected, then only the manual ones remain; the
+        quants equal the ledger, and the valuation summary the quants."""
         on_hand_clean = self._on_hand()
         applied = []
         for _name, apply, correctable in self._classes():
             result = self._apply(apply)
             if result:
                 applied.append((result, correctable))
-        report = self._run()
+        # The catalogue has a class for every rule of the run (the lots'
+        # dates with product_expiry only).
+        codes = {rule.code for rule in RULES}
+        if not self.expiry:
+            codes.discard("lot_dates")
+        self.assertEqual({result[0] for result, _c in applied}, codes)
+        values = self._all_values()
+        report = self._run(**values)
         keys = self._keys(report)
-        for (_code, key, _products, _ids), _correctable in applied:
+        for (_code, key, _products, _ids, _values), _correctable in applied:
             self.assertIn(key, keys)
-        run = self._run(mode="balance")
+        run = self._run(mode="balance", **values)
         outcome = run.apply_corrections()
         self.assertEqual(run.state, "corrected")
-        again = self._run()
-        manual = {key for (_c, key, _p, _i), correctable in applied if not correctable}
+        again = self._run(**values)
+        manual = {
+            key for (_c, key, _p, _i, _v), correctable in applied if not correctable
+        }
         manual_codes = {key[0] for key in manual}
         self.assertLessEqual(manual, self._keys(again))
         self.assertFalse(
@@ -215,8 +240,9 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
         for code in manual_codes:
             self.assertEqual(outcome["remaining"][code], len(self._keys(again, code)))
         self.assertEqual(self._quants_vs_ledger(), [])
+        self.assertEqual(self._summary_vs_quants(again), {})
         touched = set()
-        for (_c, _k, products, _i), correctable in applied:
+        for (_c, _k, products, _i, _v), correctable in applied:
             if not correctable:
                 touched |= products
         on_hand = self._on_hand()
@@ -332,7 +358,8 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
         with the same why, after it."""
         for _name, apply, _correctable in self._classes():
             self._apply(apply)
-        report = self._run()
+        values = self._all_values()
+        report = self._run(**values)
         proposed = self._outcomes(report, ("proposed",))
         manual = self._outcomes(report, ("reported",))
         self.assertTrue(proposed)
@@ -342,7 +369,7 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
         )
         for line in report.line_ids.filtered(lambda line: line.action == "reported"):
             self.assertTrue(line.message, line.rule_code)
-        run = self._run(mode="balance")
+        run = self._run(mode="balance", **values)
         self.assertEqual(self._outcomes(run, ("proposed",)), proposed)
         outcome = run.apply_corrections()
         # Every correction taken was proposed, with that correction; the
@@ -363,10 +390,79 @@ class TestBalanceCatalogue(BalanceCatalogueCase):
         self.assertEqual(
             {code: n for code, n in outcome["remaining"].items() if n}, per_rule
         )
-        again = self._run()
+        again = self._run(**values)
         self.assertEqual(self._outcomes(again, ("reported", "proposed")), manual)
         self.assertEqual(
             self._outcomes(again, ("reported",), "message"),
             self._outcomes(report, ("reported",), "message"),
         )
         self.assertEqual(self._quants_vs_ledger(), [])
+
+    def test_narrowed_run_counts_only_its_scope(self):
+        """A run narrowed to one bin proposes for a serial from the quants of
+        that bin only: a serial held twice in the bin (two units where the
+        ledger has one) and once in another bin, outside the run, is settled
+        by setting the bin to the ledger, which the run proposes and the
+        correcting run does; the quant outside it is neither counted nor
+        touched."""
+        serial = self.serials[1]
+        inside, outside = self.bins[0], self.bins[1]
+        (quant_id,) = self._one(
+            "SELECT id FROM stock_quant WHERE lot_id = %s AND location_id = %s",
+            serial.id,
+            inside.id,
+        )
+        self._sql("UPDATE stock_quant SET quantity = 2 WHERE id = %s", quant_id)
+        (stray_id,) = self._one(
+            "INSERT INTO stock_quant (product_id, location_id, lot_id, company_id, "
+            "quantity, reserved_quantity, in_date) "
+            "VALUES (%s, %s, %s, %s, 1, 0, now()) RETURNING id",
+            self.serial_product.id,
+            outside.id,
+            serial.id,
+            self.company.id,
+        )
+        scope = {
+            "location_ids": [Command.set(inside.ids)],
+            "product_ids": [Command.set(self.serial_product.ids)],
+        }
+        report = self._run(**scope)
+        self.assertEqual(
+            {
+                (line.rule_code, line.location_id, line.action, line.correction)
+                for line in report.line_ids
+            },
+            {
+                ("quant_ledger", inside, "proposed", "set_quant_to_ledger"),
+                ("serial_quantity", inside, "proposed", "set_quant_to_ledger"),
+            },
+        )
+        serial_line = report.line_ids.filtered(
+            lambda line: line.rule_code == "serial_quantity"
+        )
+        self.assertNotIn(outside.complete_name, serial_line.message)
+        run = self._run(mode="balance", **scope)
+        outcome = run.apply_corrections()
+        self.assertEqual(
+            {code: n for code, n in outcome["corrected"].items() if n},
+            {"quant_ledger": 1, "serial_quantity": 1},
+        )
+        self.assertFalse(any(outcome["remaining"].values()), outcome["remaining"])
+        self.assertEqual(self._run(**scope).line_count, 0)
+        self.assertEqual(
+            self._one("SELECT quantity FROM stock_quant WHERE id = %s", quant_id),
+            (1,),
+        )
+        self.assertEqual(
+            self._one(
+                "SELECT location_id, quantity FROM stock_quant WHERE id = %s",
+                stray_id,
+            ),
+            (outside.id, 1),
+        )
+        # The run of the product everywhere sees the serial in both bins.
+        whole = self._run(product_ids=[Command.set(self.serial_product.ids)])
+        self.assertEqual(
+            {(line.rule_code, line.location_id) for line in whole.line_ids},
+            {("quant_ledger", outside), ("serial_quantity", inside)},
+        )
