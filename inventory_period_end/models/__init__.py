@@ -6,11 +6,13 @@ from . import res_company
 from . import res_config_settings
 from . import stock_move
 from . import stock_move_line
+from . import inventory_balance_run_passes
 from . import inventory_balance_run_checks
 from . import inventory_balance_run_proposals
 from . import inventory_balance_run_quant_rules
 from . import inventory_balance_run_valuation_rules
 from . import inventory_balance_run_corrections
+from . import inventory_balance_run_background
 from . import inventory_balance_run
 from . import inventory_balance_run_finding_mixin
 from . import inventory_balance_run_line
