@@ -21,6 +21,7 @@ from ..tools.balance_rules import (
     line_action,
     line_message,
 )
+from .inventory_balance_run_passes import MOVE_WEIGHT_PRIME
 
 LINE_COLUMNS = (
     "product_id",
@@ -77,9 +78,6 @@ STRAY_RULES = ("view_location", "virtual_quant_ledger")
 # Checked first, in this order: the others read their findings (rule a
 # reads the lines' corrected quantities and the stray quants).
 CHECKED_FIRST = ("line_product_qty", *STRAY_RULES)
-# Over the whole ledger, these rules read the lines summed per key and side
-# from one temporary table built once per run (``_create_ledger_sides_table``).
-SIDES_RULES = ("virtual_quant_ledger", "quant_ledger")
 # Valued findings: their difference is stock that appears or disappears.
 VALUED_RULES = ("quant_ledger", "negative", "transit_open_moves")
 
@@ -173,61 +171,18 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         digits = self.env["decimal.precision"].precision_get(precision)
         return 0.5 * 10**-digits
 
-    def _ledger_rows_sql(self, ctx):
-        """The engine's rows summing to the ledger balances now, per key
-        (product, location, lot, package, owner), and the CTEs they read:
-        the engine's rows seam (``inventory.ledger._balance_rows_sql``), or
-        over the whole ledger the sides table the run built once for rule a
-        and the virtual locations (``_create_ledger_sides_table``)."""
-        if ctx.get("ledger_sides"):
-            return (
-                SQL("ledger_sides_unused AS (SELECT 1)"),
-                SQL(
-                    "SELECT product_id, location_id, lot_id, package_id, owner_id, "
-                    "quantity FROM balance_run_ledger_sides"
-                ),
-            )
-        ctes, rows, _method = self.env["inventory.ledger"]._balance_rows_sql(
-            ctx["now"],
-            [self.company_id.id],
-            self._scope_location_ids(),
-            ctx["product_ids"],
-            ctx["method"],
-        )
-        return ctes, rows
-
     def _rule_quant_ledger_sql(self, ctx):
         """(a) Quants against the ledger, per (product, location, lot, package,
-        owner): the engine's rows summed per key (in parallel), then with the
-        quants."""
-        ctes, base = self._ledger_rows_sql(ctx)
+        owner), in the scope's locations: read from the comparison of the
+        ledger with the quants (``_create_compare_table``)."""
         return SQL(
             """
-            WITH %(ctes)s
             SELECT product_id, location_id, lot_id, package_id, owner_id,
-                   NULL::int AS move_id, SUM(ledger) AS expected, SUM(quant) AS found
-              FROM (
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       SUM(quantity::float8) AS ledger, 0::float8 AS quant
-                  FROM (%(base)s) ledger
-                 GROUP BY product_id, location_id, lot_id, package_id, owner_id
-                UNION ALL
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       0::float8, quantity::float8
-                  FROM stock_quant
-                UNION ALL
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       quantity, 0::float8
-                  FROM (%(fixes)s) fixes
-              ) rows
+                   NULL::int AS move_id, expected, found
+              FROM balance_run_compare
              WHERE location_id IN (SELECT id FROM run_locations)
-               AND product_id IN (SELECT id FROM run_products)
-             GROUP BY product_id, location_id, lot_id, package_id, owner_id
-            HAVING ABS(SUM(ledger) - SUM(quant)) > %(tolerance)s
+               AND ABS(expected - found) > %(tolerance)s
             """,
-            ctes=ctes,
-            base=base,
-            fixes=self._line_fixes_sql(),
             tolerance=ctx["tolerance"],
         )
 
@@ -282,11 +237,18 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         quantity in their own unit converted: the line's quantity is the
         truth.  The line's destination key is the finding's.  From a
         checkpoint, the lines after it (the engine takes the checkpoint's
-        sums for the lines before, as rule h does)."""
+        sums for the lines before, as rule h does).  Over the whole ledger,
+        the lines of the products that the line totals show may have such
+        lines (``_line_qty_suspects``): nothing more to read when none."""
         product_qty = self._line_product_qty_sql(product_uom="pu")
+        product_ids = ctx["product_ids"]
+        if not ctx["since"]:
+            product_ids = self._line_qty_suspects(ctx)
+            if not product_ids:
+                return None
         products = (
-            SQL("AND pp.id = ANY(%s)", ctx["product_ids"])
-            if ctx["product_ids"] is not None
+            SQL("AND pp.id = ANY(%s)", product_ids)
+            if product_ids is not None
             else SQL()
         )
         # Every done line is read once (over the whole ledger in parallel:
@@ -352,102 +314,27 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         """(a) Quants against the ledger in view and virtual locations (Odoo
         19 keeps quants there: negative at vendors, positive at customers):
         the done lines into and out of them summed per key, against the
-        quants; a view location's ledger is nothing (Odoo moves nothing
-        there), which rule ``view_location`` reports on its own.  Over the
-        whole ledger only: checkpoints hold internal and transit locations,
-        and summing every line into and out of the virtual locations would
-        cost a run from a checkpoint what rule a costs over the whole ledger
-        (a run with *Whole ledger* checks them)."""
+        quants, read from the comparison (``_create_compare_table``); a view
+        location's ledger is nothing (Odoo moves nothing there), which rule
+        ``view_location`` reports on its own.  Over the whole ledger only:
+        checkpoints hold internal and transit locations, and summing every
+        line into and out of the virtual locations would cost a run from a
+        checkpoint what rule a costs over the whole ledger (a run with
+        *Whole ledger* checks them)."""
         if ctx["since"]:
             return None
-        lines = (
-            SQL(
-                "SELECT product_id, location_id, lot_id, package_id, owner_id, "
-                "quantity FROM balance_run_ledger_sides"
-            )
-            if ctx.get("ledger_sides")
-            else self.env["inventory.ledger"]._signed_lines_sql(
-                None,
-                ctx["now"],
-                ctx["product_ids"],
-                scope="virtual_scope",
-                split=True,
-                grouped=True,
-            )
-        )
         return SQL(
             """
-            WITH virtual_scope AS MATERIALIZED (%(scope)s)
             SELECT product_id, location_id, lot_id, package_id, owner_id,
-                   NULL::int AS move_id, SUM(ledger) AS expected, SUM(quant) AS found
-              FROM (
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       quantity::float8 AS ledger, 0::float8 AS quant
-                  FROM (%(lines)s) ledger
-                UNION ALL
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       0::float8, quantity::float8
-                  FROM stock_quant
-                 WHERE location_id IN (SELECT id FROM virtual_scope)
-                UNION ALL
-                SELECT product_id, location_id, lot_id, package_id, owner_id,
-                       quantity, 0::float8
-                  FROM (%(fixes)s) fixes
-              ) rows
-             WHERE location_id IN (SELECT id FROM virtual_scope)
+                   NULL::int AS move_id, expected, found
+              FROM balance_run_compare
+             WHERE location_id NOT IN (SELECT id FROM run_locations)
                AND location_id NOT IN (SELECT id FROM stock_location
                                         WHERE usage = 'view')
-               AND product_id IN (SELECT id FROM run_products)
-             GROUP BY product_id, location_id, lot_id, package_id, owner_id
-            HAVING ABS(SUM(ledger) - SUM(quant)) > %(tolerance)s
+               AND ABS(expected - found) > %(tolerance)s
             """,
-            scope=self._virtual_scope_sql(),
-            lines=lines,
-            fixes=self._line_fixes_sql(),
             tolerance=ctx["tolerance"],
         )
-
-    def _create_ledger_sides_table(self, ctx):
-        """Over the whole ledger: the done lines summed per key on each side
-        (destination, source), for the scope's locations and the view and
-        virtual ones together, into a temporary table that rule a and rule
-        ``virtual_quant_ledger`` both read (each filters its own locations),
-        so that the ledger is scanned once for both instead of once each.
-        The engine's whole-ledger rows (``_signed_lines_sql``, split and
-        grouped, as ``_balance_rows_sql`` takes them), over both scopes; the
-        SELECT of a CREATE TABLE ... AS runs in parallel.  The locations are
-        given as ids written in the statement, so that the planner knows the
-        sides read nearly every line and sums them in its workers (at 1M
-        lines on a loaded machine: 4.5 s instead of 7.7 s, summed by the
-        leader alone)."""
-        ledger = self.env["inventory.ledger"]
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT id FROM (%s) s UNION SELECT id FROM (%s) v ORDER BY id",
-                ledger._scope_locations_sql(
-                    [self.company_id.id], self._scope_location_ids()
-                ),
-                self._virtual_scope_sql(),
-            )
-        )
-        location_ids = [row[0] for row in cr.fetchall()]
-        rows = ledger._signed_lines_sql(
-            None,
-            ctx["now"],
-            ctx["product_ids"],
-            split=True,
-            grouped=True,
-            scope_ids=location_ids,
-        )
-        cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
-        cr.execute(
-            SQL(
-                "CREATE TEMPORARY TABLE balance_run_ledger_sides ON COMMIT DROP AS %s",
-                rows,
-            )
-        )
-        ctx["ledger_sides"] = True
 
     def _rule_move_lines_sum_sql(self, ctx):
         """(h) Done moves touching the scope whose done lines do not add up to
@@ -457,14 +344,18 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         move, both from covering indexes (the done moves by date, the done
         lines by move).  Over the whole ledger, in two steps within the
         statement: per product, the totals of the done moves less those of
-        their lines in their own units (exact numeric sums, one aggregation
-        over both covering indexes, which parallel workers share out), plain
-        and weighted by the move's id modulo a prime, read from the indexes
-        alone and with no join (of every
+        their lines in their own units (the moves' from their covering index
+        alone, summed per product by parallel workers; the lines' from the
+        line totals the run read once for this rule and rule
+        ``line_product_qty``), plain (an exact numeric sum: any move whose
+        lines differ from it changes it) and weighted by the move's id modulo
+        a prime (in float8, compared within the tolerance: a numeric product
+        per move cost twice the plain sum; it tells moves whose differences
+        cancel out in the plain sum) (of every
         company: a product shared by companies sums their moves and lines
         alike, the move-by-move step keeps the run's company; filtering on the
-        company would read the tables instead, 5 s instead of 1 s per table at
-        10M lines); then, move by
+        company would read the table instead, 5 s instead of 1 s at 10M
+        lines); then, move by
         move in the product's unit, only the products whose totals differ (a
         line in another unit than its move's makes its product differ there,
         and is then compared exactly).  A move whose lines differ changes its
@@ -502,26 +393,27 @@ class InventoryBalanceRunChecks(models.AbstractModel):
             WITH suspects AS (
                 SELECT product_id AS id
                   FROM (
-                    SELECT product_id, quantity AS units,
-                           (id %% %(prime)s) * quantity AS weighted
+                    SELECT product_id, SUM(quantity) AS units,
+                           SUM((id %% %(prime)s) * quantity::float8) AS weighted
                       FROM stock_move
                      WHERE state = 'done' %(products)s
+                     GROUP BY product_id
                      UNION ALL
-                    SELECT product_id, -quantity, -(move_id %% %(prime)s) * quantity
-                      FROM stock_move_line
-                     WHERE state = 'done' AND move_id IS NOT NULL %(products)s
+                    SELECT product_id, -units, -weighted
+                      FROM balance_run_line_totals
                   ) totals
                  GROUP BY product_id
-                HAVING SUM(units) <> 0 OR SUM(weighted) <> 0
+                HAVING SUM(units) <> 0 OR ABS(SUM(weighted)) > %(tolerance)s
             )
             %(moves)s
             """,
             products=SQL("AND product_id = ANY(%s)", ctx["product_ids"])
             if ctx["product_ids"] is not None
             else SQL(),
-            prime=65521,
+            prime=MOVE_WEIGHT_PRIME,
             company=self.company_id.id,
             moves=moves,
+            tolerance=ctx["tolerance"],
         )
 
     def _insert_findings(self, code, check_sql, ctx, parallel=False):
@@ -677,7 +569,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
         }
         counts = {}
         ledger = self.env["inventory.ledger"]
-        self.env.cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
+        self._drop_pass_tables()
         if codes is None or set(codes).intersection(VALUATION_RULES):
             self._create_valued_moves_table(ctx)
         ordered = sorted(
@@ -698,29 +590,17 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                     else 0
                 )
                 continue
-            if (
-                ctx["method"] == "ledger"
-                and rule.code in SIDES_RULES
-                and not ctx.get("ledger_sides")
-            ):
-                with ledger._aggregation_settings(work_mem="256MB"):
-                    self._create_ledger_sides_table(ctx)
+            self._prepare_passes(rule.code, ctx)
             check_sql = getattr(self, f"_rule_{rule.code}_sql")(ctx)
             if check_sql is None:
                 counts[rule.code] = 0
                 continue
             # The engine's memory and parallel settings; the planner's own
             # joins (forcing hash joins makes rule a ten times slower).  Rule h
-            # over the whole ledger reads its covering indexes rather than the
-            # tables (at 10M lines: 1 s instead of 5 s per table).  Rule a over
-            # the whole ledger hashes each side's keys in memory (at 10M lines,
-            # 340,000 keys per side: 7 s instead of 10.5 s spilling to disk).
+            # over the whole ledger reads the moves' covering index rather
+            # than the table (at 10M lines: 1 s instead of 5 s).
             index_only = rule.code == "move_lines_sum" and not ctx["since"]
-            whole_ledger = ctx["method"] == "ledger" and rule.code in (
-                "quant_ledger",
-                "virtual_quant_ledger",
-                "line_product_qty",
-            )
+            whole_ledger = ctx["method"] == "ledger" and rule.code == "line_product_qty"
             with ledger._aggregation_settings(
                 work_mem="256MB" if whole_ledger else None
             ):
@@ -733,7 +613,7 @@ class InventoryBalanceRunChecks(models.AbstractModel):
                 finally:
                     if index_only:
                         self.env.cr.execute("RESET enable_seqscan")
-        self.env.cr.execute("DROP TABLE IF EXISTS pg_temp.balance_run_ledger_sides")
+        self._drop_pass_tables()
         self.env["inventory.balance.run.line"].invalidate_model()
         self.invalidate_recordset(["line_ids"])
         return counts, method

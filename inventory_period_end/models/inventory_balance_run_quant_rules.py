@@ -15,20 +15,16 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
 
     def _rule_duplicate_quant_sql(self, ctx):
         """(a) Keys held by several quants (Odoo keeps one per key), in every
-        location of the scope, view and virtual ones included."""
+        location of the scope, view and virtual ones included: read from the
+        comparison of the ledger with the quants, which counts them
+        (``_create_compare_table``)."""
         return SQL(
             """
-            WITH virtual_scope AS MATERIALIZED (%(scope)s)
             SELECT product_id, location_id, lot_id, package_id, owner_id,
-                   NULL::int, 1::float8, COUNT(*)::float8
-              FROM stock_quant
-             WHERE (location_id IN (SELECT id FROM run_locations)
-                    OR location_id IN (SELECT id FROM virtual_scope))
-               AND product_id IN (SELECT id FROM run_products)
-             GROUP BY product_id, location_id, lot_id, package_id, owner_id
-            HAVING COUNT(*) > 1
-            """,
-            scope=self._virtual_scope_sql(),
+                   NULL::int, 1::float8, quants::float8
+              FROM balance_run_compare
+             WHERE quants > 1
+            """
         )
 
     def _rule_reserved_above_on_hand_sql(self, ctx):

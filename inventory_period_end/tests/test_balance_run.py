@@ -47,6 +47,27 @@ class TestBalanceRun(BalanceRunCaseMixin, TransactionCase):
             {("quant_ledger", self.p1, self.bin1, self.lot_a.browse()): (53, 60, 7)},
         )
 
+    def test_duplicate_in_virtual_location_from_checkpoint(self):
+        """A second quant of a key at Customers (of no quantity: the quants
+        still sum to the ledger there) is found from a checkpoint, where the
+        run compares no virtual location with the ledger, as over the whole
+        ledger."""
+        self.Checkpoint.build_checkpoint(self._days_ago(12))
+        self._sql(
+            "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, "
+            "reserved_quantity, in_date) VALUES (%s, %s, %s, 0, 0, now())",
+            self.p1.id,
+            self.customer.id,
+            self.company.id,
+        )
+        no_lot = self.lot_a.browse()
+        expected = {("duplicate_quant", self.p1, self.customer, no_lot): (1, 2, 1)}
+        from_checkpoint = self._report()
+        self.assertEqual(from_checkpoint.method_used, "checkpoint")
+        self.assertEqual(self._findings(from_checkpoint), expected)
+        whole = self._report(ledger_method="ledger")
+        self.assertEqual(self._findings(whole), expected)
+
     # ---------------------------------------------- (a) quant vs ledger
     def test_quant_ledger(self):
         self._sql(
