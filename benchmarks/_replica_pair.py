@@ -277,10 +277,18 @@ def load_database(primary, source, workdir):
     )
     dump.unlink()
     primary.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-    subprocess.run(
-        [str(PG_BIN / "vacuumdb"), *primary.pg_args(), "-z", "-q", DATABASE], check=True
-    )
+    vacuum_analyze(primary)
     return dumped, time.perf_counter() - started
+
+
+def vacuum_analyze(cluster):
+    """VACUUM ANALYZE the database, as a maintained one is: planner
+    statistics, hint bits and the visibility map (a standby gets them from
+    the primary, it cannot make its own)."""
+    subprocess.run(
+        [str(PG_BIN / "vacuumdb"), *cluster.pg_args(), "-z", "-q", DATABASE],
+        check=True,
+    )
 
 
 def wait_caught_up(primary, standby, timeout=120):

@@ -87,6 +87,7 @@ from _replica_pair import (  # noqa: E402
     port_in_use,
     remove_workdir,
     stop_cluster,
+    vacuum_analyze,
     wait_caught_up,
 )
 
@@ -142,6 +143,10 @@ def validate(args):
         elif port_in_use(port):
             errors.append(f"{option} {port}: in use on 127.0.0.1")
         given.append(port)
+    modes = [mode.strip() for mode in str(args.order).split(",")]
+    if sorted(modes) != ["primary", "replica"]:
+        errors.append(f"--order {args.order!r}: replica,primary or primary,replica")
+    args.modes = modes
     parent = Path(args.workdir)
     if not parent.is_dir():
         errors.append(f"--workdir {parent}: no such folder")
@@ -293,6 +298,24 @@ def install(primary, data_dir, log):
     )
 
 
+# In prefork mode Odoo spawns its websocket process as ``python sys.argv[0]
+# gevent ...`` and respawns it whenever it exits: with ``python -m odoo`` that
+# is odoo/__main__.py, which cannot run as a script, and where gevent cannot
+# patch (a broken zope.interface here) it dies at once, over and over. No
+# client of this benchmark opens a websocket: the launcher keeps an idle
+# stand-in in its place and starts Odoo's own command line otherwise.
+LAUNCHER = """import signal
+import sys
+
+if sys.argv[1:2] == ["gevent"]:
+    signal.pause()
+else:
+    import odoo.cli
+
+    odoo.cli.main()
+"""
+
+
 class Odoo:
     def __init__(self, args, primary, standby, data_dir, log):
         self.url = f"http://127.0.0.1:{args.http_port}"
@@ -309,6 +332,9 @@ class Odoo:
             "--limit-time-cpu=600",
             f"--logfile={log}",
         )
+        launcher = Path(data_dir).parent / "odoo_launcher.py"
+        launcher.write_text(LAUNCHER, encoding="utf-8")
+        command[1 : command.index("-d")] = [str(launcher)]
         self.process = subprocess.Popen(command, start_new_session=True)
         deadline = time.monotonic() + 180
         while True:
@@ -485,6 +511,8 @@ class ActivitySampler(threading.Thread):
         self.halt = threading.Event()
 
     def run(self):
+        import psycopg2
+
         connections = {name: c.connect() for name, c in self.clusters.items()}
         try:
             while not self.halt.is_set():
@@ -493,6 +521,8 @@ class ActivitySampler(threading.Thread):
                         cr.execute(self.SQL, [DATABASE])
                         self.samples[name].append(cr.fetchone()[0])
                 self.halt.wait(self.interval)
+        except psycopg2.Error:
+            return  # a cluster went away: the run is ending
         finally:
             for connection in connections.values():
                 connection.close()
@@ -560,15 +590,21 @@ def load(odoo, setup, requests, readers, writers, seconds, answers):
                 else:
                     writes.append(seconds_)
 
-    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
-    threads += [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
+    threads = [
+        threading.Thread(target=reader, args=(i,), daemon=True) for i in range(readers)
+    ]
+    threads += [
+        threading.Thread(target=writer, args=(i,), daemon=True) for i in range(writers)
+    ]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+    finally:  # also on SIGTERM / SIGINT: the clients stop with the run
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=660)
     elapsed = time.perf_counter() - started
     latencies = [s for _k, s in reads]
     per_kind = {}
@@ -635,6 +671,22 @@ def measure(odoo, mode, clusters, setup, requests, args, answers):
     return rows
 
 
+def final_reads(odoo, primary, standby, setup):
+    """The writers stopped: wait until the standby replayed the primary's WAL
+    position, then read every request (and the balances now of the
+    products the writers changed) through the replica once more.
+    Return (seconds waited, LSN, key -> body)."""
+    lag_s, lsn = wait_caught_up(primary, standby)
+    checks = dict(read_requests(setup), now=now_request(setup))
+    bodies = {}
+    for key, (model, method, body) in checks.items():
+        _s, status, data = call(odoo.url, setup["api_key"], model, method, body)
+        if status != 200:
+            raise RuntimeError(f"{key} failed ({status}): {data[:500]!r}")
+        bodies[key] = data
+    return lag_s, lsn, bodies
+
+
 def equality(answers_by_mode, direct, final_replica):
     """Compare every answer read in the loads (both modes) and the final
     replica answers with the primary's direct answers."""
@@ -685,6 +737,7 @@ def run(args):
             data_dir,
             log,
         )
+        vacuum_analyze(primary)  # the snapshots' and checkpoints' lines
         timings["setup_s"] = round(time.perf_counter() - step, 1)
         print(
             "setup: " + json.dumps({k: v for k, v in setup.items() if k != "api_key"}),
@@ -698,36 +751,27 @@ def run(args):
         answers = {"replica": {}, "primary": {}}
         rows = []
 
-        odoo = Odoo(args, primary, standby, data_dir, log)
-        rows += measure(
-            odoo, "replica", clusters, setup, requests, args, answers["replica"]
-        )
-        lag_s, lsn = wait_caught_up(primary, standby)
-        checks = dict(requests, now=now_request(setup))
-        final_replica = {}
-        for key, (model, method, body) in checks.items():
-            _s, status, data = call(odoo.url, setup["api_key"], model, method, body)
-            if status != 200:
-                raise RuntimeError(f"{key} failed ({status}): {data[:500]!r}")
-            final_replica[key] = data
-        replica_log = odoo.log_findings()
-        odoo.stop()
-        odoo = None
-        direct = odoo_shell(
-            primary,
-            f"REQUESTS = {checks!r}\n" + DIRECT_SCRIPT,
-            "BENCH-DIRECT",
-            data_dir,
-            log,
-        )
-
-        odoo = Odoo(args, primary, None, data_dir, log)
-        rows += measure(
-            odoo, "primary", clusters, setup, requests, args, answers["primary"]
-        )
-        primary_log = odoo.log_findings()
-        odoo.stop()
-        odoo = None
+        direct = final_replica = None
+        logs = {}
+        for mode in args.modes:
+            odoo = Odoo(
+                args, primary, standby if mode == "replica" else None, data_dir, log
+            )
+            rows += measure(odoo, mode, clusters, setup, requests, args, answers[mode])
+            if mode == "replica":
+                lag_s, lsn, final_replica = final_reads(odoo, primary, standby, setup)
+            logs[mode] = odoo.log_findings()
+            odoo.stop()
+            odoo = None
+            if mode == "replica":
+                checks = dict(requests, now=now_request(setup))
+                direct = odoo_shell(
+                    primary,
+                    f"REQUESTS = {checks!r}\n" + DIRECT_SCRIPT,
+                    "BENCH-DIRECT",
+                    data_dir,
+                    log,
+                )
 
         check = equality(answers, direct, final_replica)
         check.update(catch_up_wait_s=round(lag_s, 2), lsn=lsn)
@@ -743,7 +787,8 @@ def run(args):
             "checkpoints": setup["checkpoints"],
             "requests": {k: [m, f, b] for k, (m, f, b) in requests.items()},
             "loads": rows,
-            "odoo_log": {"replica": replica_log, "primary": primary_log},
+            "modes": args.modes,
+            "odoo_log": logs,
             "equality": check,
             "timings": timings,
             "total_s": round(time.perf_counter() - started, 1),
@@ -801,6 +846,9 @@ def build_parser():
     parser.add_argument("--writers", type=int, default=1)
     parser.add_argument("--source", default="inventory_bench_1m")
     parser.add_argument("--snapshot-bins", type=int, default=4)
+    parser.add_argument(
+        "--order", default="replica,primary", help="which mode is measured first"
+    )
     parser.add_argument("--primary-port", type=int)
     parser.add_argument("--standby-port", type=int)
     parser.add_argument("--http-port", type=int)

@@ -102,6 +102,8 @@ def test_bad_clients_are_refused(text, reason):
         (["--source", "x; DROP DATABASE y"], "not a database name"),
         (["--primary-port", "80"], "--primary-port 80: between 1024 and 65535"),
         (["--workdir", "/no/such/folder"], "no such folder"),
+        (["--order", "replica"], "--order 'replica': replica,primary or"),
+        (["--order", "primary,primary"], "replica,primary or primary,replica"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(capsys, argv, message):
