@@ -103,10 +103,9 @@ class InventoryBalanceRunProposals(models.AbstractModel):
         again after its corrections).  The aged inventory is the ledger's:
         the quants follow the proposed quantity findings (rule a), the ledger
         the lines whose quantity in the product's unit is corrected (rule
-        h); settled when both then agree.  Under the ledger policy only (under
-        the counted one the adjustments move the ledger instead)."""
-        if self.truth_policy != "ledger":
-            return []
+        h); settled when both then agree.  The same under the counted policy:
+        where its adjustment keeps the quants and moves the ledger to them,
+        the ledger moves by what the quants would have."""
         condition = SQL(
             """
             (SELECT ABS(f.expected + COALESCE(SUM(c.quant_change), 0)

@@ -265,6 +265,48 @@ class TestInventoryAgeing(LedgerScenarioMixin, TransactionCase):
             run.line_ids.filtered(lambda line: line.rule_code == "ageing_on_hand")
         )
 
+    def test_balance_run_ageing_settled_by_the_corrections(self):
+        """The aged inventory finding of quants drifting from the ledger is
+        proposed with rule a's correction, under either truth policy, and the
+        correcting run settles it: the ledger policy sets the quants to the
+        ledger, the counted one posts an adjustment that moves the ledger
+        (and with it the aged inventory) to the quants."""
+        Run = self.env["inventory.balance.run"]
+        for policy in ("ledger", "counted"):
+            with self.subTest(policy=policy):
+                self.env.cr.execute("SAVEPOINT ageing_policy")
+                try:
+                    self.env.flush_all()
+                    self.env.cr.execute(
+                        "UPDATE stock_quant SET quantity = quantity + 5 "
+                        "WHERE product_id = %s AND location_id = %s",
+                        [self.p.id, self.stock.id],
+                    )
+                    self.env["stock.quant"].invalidate_model()
+                    values = {
+                        "check_ageing": True,
+                        "truth_policy": policy,
+                        "mode": "balance",
+                    }
+                    run = Run.browse(Run.start_report(values))
+                    found = run.line_ids.filtered(
+                        lambda line: line.rule_code == "ageing_on_hand"
+                    )
+                    self.assertEqual(
+                        (found.product_id, found.action), (self.p, "proposed")
+                    )
+                    outcome = run.apply_corrections()
+                    self.assertEqual(outcome["corrected"]["ageing_on_hand"], 1)
+                    self.assertEqual(outcome["remaining"]["ageing_on_hand"], 0)
+                    # (the scenario's negative balance is reported, not ours)
+                    again = Run.browse(Run.start_report({"check_ageing": True}))
+                    self.assertEqual(
+                        set(again.line_ids.mapped("rule_code")), {"negative"}
+                    )
+                finally:
+                    self.env.cr.execute("ROLLBACK TO SAVEPOINT ageing_policy")
+                    self.env.invalidate_all()
+
     def test_rights(self):
         outsider = new_test_user(
             self.env, login="ageing_outsider", groups="base.group_user"

@@ -49,7 +49,8 @@ stock, stock without a lot, in an archived location or a serial beyond one
 unit in one place (counting the quants of the run's scope only), once the
 key is set to the ledger; an aged inventory that differs from the quants
 where the proposed quantity and line corrections of its product, lot and
-warehouse make them agree (ledger policy); reserved above on hand
+warehouse make them agree (under the counted policy, the adjustment moving
+the ledger to the quants); reserved above on hand
 once the reservation follows the move lines and fits; a duplicate made of a
 stray quant moved back) is marked proposed with that correction, the
 correcting run checking it again after its corrections; a stray quant moved
