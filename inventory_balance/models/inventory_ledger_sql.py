@@ -13,6 +13,25 @@ from odoo.tools import SQL
 
 from .inventory_ledger_arguments import KEY_COLUMNS
 
+# The keys of a balance in the order of the checkpoint rows' key index
+# (checkpoint, product, location, lot, package, owner).
+KEY_ORDER = tuple(KEY_COLUMNS.values())
+# A done line's keys on its destination side (+), on its source side (-),
+# and in the one-pass rows (``side`` holds the side's location and package).
+INFLOW_KEYS = {
+    "product_id": "ml.product_id",
+    "location_id": "ml.location_dest_id",
+    "lot_id": "ml.lot_id",
+    "package_id": "ml.result_package_id",
+    "owner_id": "ml.owner_id",
+}
+OUTFLOW_KEYS = dict(
+    INFLOW_KEYS, location_id="ml.location_id", package_id="ml.package_id"
+)
+SIDE_KEYS = dict(
+    INFLOW_KEYS, location_id="side.location_id", package_id="side.package_id"
+)
+
 
 class InventoryLedgerSql(models.AbstractModel):
     _name = "inventory.ledger.sql"
@@ -70,6 +89,8 @@ class InventoryLedgerSql(models.AbstractModel):
         split=False,
         grouped=False,
         scope_ids=None,
+        columns=KEY_ORDER,
+        dated=True,
     ):
         """Done lines with ``date_from < date <= date_to`` as signed rows per
         key: + on the destination, - on the source (the reverse with ``sign``
@@ -88,7 +109,11 @@ class InventoryLedgerSql(models.AbstractModel):
         ``scope``), the sides are filtered by those ids written in the
         statement: the planner then estimates how many lines each side reads
         (it guesses a fifth for an array computed in the statement) and, over
-        the whole ledger, sums them in its parallel workers."""
+        the whole ledger, sums them in its parallel workers.
+
+        ``columns`` are the keys the rows carry (some of ``KEY_ORDER``, in
+        that order; default all), then ``quantity``, then with ``dated``
+        ``last_date``: a caller summing by fewer keys reads only those."""
         where = [SQL("ml.state = 'done'")]
         if date_from:
             where.append(SQL("ml.date > %s", date_from))
@@ -121,29 +146,31 @@ class InventoryLedgerSql(models.AbstractModel):
             if grouped:
                 inflow = SQL("SUM(%s::float8)", quantity)
                 outflow, last_date = SQL("-%s", inflow), SQL("NULL::timestamp")
-                group_by = SQL("GROUP BY 1, 2, 3, 4, 5")
+                group_by = SQL(
+                    "GROUP BY %s",
+                    SQL(", ").join(SQL(str(i + 1)) for i in range(len(columns))),
+                )
             else:
                 inflow, outflow = quantity, SQL("-%s", quantity)
                 last_date, group_by = SQL("ml.date"), SQL()
             return SQL(
                 """
-                SELECT ml.product_id, ml.location_dest_id AS location_id, ml.lot_id,
-                       ml.result_package_id AS package_id, ml.owner_id,
-                       %(inflow)s AS quantity, %(last_date)s AS last_date
+                SELECT %(inflow_keys)s, %(inflow)s AS quantity %(last_date)s
                   FROM stock_move_line ml
                  WHERE %(condition)s AND ml.location_dest_id %(in_scope)s
                  %(group_by)s
                  UNION ALL
-                SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id,
-                       ml.owner_id, %(outflow)s, %(last_date)s
+                SELECT %(outflow_keys)s, %(outflow)s %(last_date)s
                   FROM stock_move_line ml
                  WHERE %(condition)s AND ml.location_id %(in_scope)s
                  %(group_by)s
                 """,
+                inflow_keys=self._key_columns_sql(columns, INFLOW_KEYS, named=True),
+                outflow_keys=self._key_columns_sql(columns, OUTFLOW_KEYS),
                 condition=condition,
                 inflow=inflow,
                 outflow=outflow,
-                last_date=last_date,
+                last_date=SQL(", %s AS last_date", last_date) if dated else SQL(),
                 group_by=group_by,
                 in_scope=in_scope,
             )
@@ -152,8 +179,7 @@ class InventoryLedgerSql(models.AbstractModel):
         # columns read are all in the done-lines index (an index-only scan).
         return SQL(
             """
-            SELECT ml.product_id, side.location_id, ml.lot_id, side.package_id,
-                   ml.owner_id, side.quantity, ml.date AS last_date
+            SELECT %(keys)s, side.quantity %(last_date)s
               FROM stock_move_line ml
              CROSS JOIN LATERAL (
                 VALUES (ml.location_dest_id, ml.result_package_id, %(quantity)s),
@@ -162,10 +188,24 @@ class InventoryLedgerSql(models.AbstractModel):
               JOIN %(scope)s s ON s.id = side.location_id %(window)s
              WHERE %(condition)s
             """,
+            keys=self._key_columns_sql(columns, SIDE_KEYS, named=True),
+            last_date=SQL(", ml.date AS last_date") if dated else SQL(),
             condition=condition,
             window=window,
             quantity=quantity,
             scope=SQL.identifier(scope),
+        )
+
+    @api.model
+    def _key_columns_sql(self, columns, expressions, named=False):
+        """The SELECT list of the key ``columns`` of a line's side, from the
+        side's ``expressions`` (column -> SQL text), named as the columns with
+        ``named``."""
+        return SQL(", ").join(
+            SQL("%s AS %s", SQL(expressions[c]), SQL.identifier(c))
+            if named
+            else SQL(expressions[c])
+            for c in columns
         )
 
     @api.model
@@ -203,6 +243,9 @@ class InventoryLedgerSql(models.AbstractModel):
         ctes = [
             SQL("scope AS (%s)", self._scope_locations_sql(company_ids, location_ids))
         ]
+        # The rows carry only the keys grouped by (and the date when asked):
+        # fewer columns to read, carry and sort.
+        keys = [KEY_COLUMNS[g] for g in group_by]
         if method == "checkpoint":
             base = self._checkpoint_base_sql(
                 at,
@@ -213,9 +256,19 @@ class InventoryLedgerSql(models.AbstractModel):
                 lot_ids,
                 filter_sql,
                 ctes,
+                columns=[c for c in KEY_ORDER if c in keys],
+                dated=with_last_date,
+                ordered=tuple(keys) == KEY_ORDER[: len(keys)],
             )
         elif method == "ledger":
-            base = self._signed_lines_sql(None, at, product_ids, lot_ids)
+            base = self._signed_lines_sql(
+                None,
+                at,
+                product_ids,
+                lot_ids,
+                columns=[c for c in KEY_ORDER if c in keys],
+                dated=with_last_date,
+            )
         else:  # quants
             # The quants read their own copy of the scope: the lines' scope,
             # then read once, is inlined into the parallel workers, which
@@ -248,7 +301,7 @@ class InventoryLedgerSql(models.AbstractModel):
                 filters=filter_sql,
                 after=self._signed_lines_sql(at, None, product_ids, lot_ids, sign=-1),
             )
-        columns = SQL(", ").join(SQL.identifier(KEY_COLUMNS[g]) for g in group_by)
+        columns = SQL(", ").join(SQL.identifier(c) for c in keys)
         query = SQL(
             """
             WITH %(ctes)s
@@ -325,23 +378,40 @@ class InventoryLedgerSql(models.AbstractModel):
         lot_ids,
         filter_sql,
         ctes,
+        columns=KEY_ORDER,
+        dated=True,
+        ordered=False,
     ):
         """The rows summing to the balances at ``at`` from the nearest valid
         checkpoint of each company: its rows, plus the lines from an earlier
         checkpoint up to ``at``, or minus the lines after ``at`` up to a later
         one (a company without checkpoint: all its lines up to ``at``).  Adds
-        the scope CTEs it needs to ``ctes``."""
+        the scope CTEs it needs to ``ctes``.  The rows carry the keys
+        ``columns`` (some of ``KEY_ORDER``, in that order), ``quantity`` and
+        with ``dated`` ``last_date``.
+
+        With ``ordered`` (for a grouping by the first keys of ``KEY_ORDER``),
+        the checkpoint's rows and the lines come each sorted by ``columns``:
+        the checkpoint's from its key index, the lines sorted alone, and the
+        planner merges the two instead of sorting them all together (at 10M
+        lines, 340,000 checkpoint rows and 180,000 lines: a sort of the lines
+        instead of one of 520,000 rows)."""
         moments = {cp.company_id.id: cp.moment for cp in checkpoints}
         forward = [c for c in company_ids if moments.get(c, at) <= at]
         backward = [c for c in company_ids if moments.get(c, at) > at]
+        keys = SQL(", ").join(SQL.identifier(c) for c in columns)
+        # The rows of one checkpoint come in key order from its index only
+        # when it is read by equality.
+        ordered = ordered and len(checkpoints) == 1
         parts = [
             SQL(
                 """
-                SELECT product_id, location_id, lot_id, package_id, owner_id, quantity,
-                       last_date
+                SELECT %s, quantity %s
                   FROM inventory_ledger_checkpoint_line
                  WHERE %s AND %s
                 """,
+                keys,
+                SQL(", last_date") if dated else SQL(),
                 # One checkpoint by equality: its rows come in key order.
                 SQL("checkpoint_id = %s", checkpoints.id)
                 if len(checkpoints) == 1
@@ -370,6 +440,8 @@ class InventoryLedgerSql(models.AbstractModel):
                     windowed=not uniform,
                     scope="scope_before",
                     split=uniform,
+                    columns=columns,
+                    dated=dated,
                 )
             )
         if backward:
@@ -391,11 +463,29 @@ class InventoryLedgerSql(models.AbstractModel):
                     scope="scope_after",
                     sign=-1,
                     split=uniform,
+                    columns=columns,
+                    dated=dated,
                 )
             )
         # One aggregation over the checkpoint's rows and the lines is cheaper
         # than summing the delta first and joining it to the checkpoint.
-        return SQL(" UNION ALL ").join(parts)
+        if not ordered or len(parts) == 1:
+            return SQL(" UNION ALL ").join(parts)
+        # Each side of the UNION ALL is its own subquery (PostgreSQL does not
+        # pull up a member with a WHERE clause), planned without knowing the
+        # order wanted above it: each is given the keys' order, which the
+        # checkpoint's index scan has without a sort, and the planner merges
+        # the two sorted inputs (Merge Append).  NULL keys sort last in both.
+        return SQL(
+            """
+            SELECT * FROM (%(checkpoint)s ORDER BY %(keys)s) checkpoint_rows
+             UNION ALL
+            SELECT * FROM (%(lines)s ORDER BY %(keys)s) line_rows
+            """,
+            checkpoint=parts[0],
+            lines=SQL(" UNION ALL ").join(parts[1:]),
+            keys=keys,
+        )
 
     @api.model
     def _from_checkpoint(self, at, company_ids, location_ids=None, product_ids=None):

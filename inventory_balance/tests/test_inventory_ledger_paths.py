@@ -310,3 +310,74 @@ class TestInventoryLedgerPaths(LedgerScenarioMixin, TransactionCase):
             self.Ledger.balances_at(at, offset=-1)
         with self.assertRaises(UserError):
             self.Ledger.balances_at(at, limit="many")
+
+    def test_every_path_in_key_order(self):
+        """The compact answer of every path is the same list in the same
+        order (the checkpoint's rows merged with the lines sorted alone, for a
+        grouping by the first keys; sorted all together for the others), with
+        False for no lot, package or owner; the date a balance last changed
+        is the same from a checkpoint before the moment as from the ledger."""
+        Checkpoint = self.env.registry["inventory.ledger.checkpoint"]
+        none = self.Checkpoint.browse()
+        groupings = (
+            ["product", "location", "lot"],
+            ["product", "location", "lot", "package", "owner"],
+            ["product"],
+            ["location", "product"],
+            ["product", "lot"],
+        )
+        last = float("inf")
+        for at in self._around_checkpoints():
+            for group_by in groupings:
+                expected = self.Ledger.balances_at(
+                    at,
+                    group_by=group_by,
+                    product_ids=self.products.ids,
+                    method="ledger",
+                    compact=True,
+                )
+                keys = [row[:-1] for row in expected["rows"]]
+                self.assertEqual(
+                    keys,
+                    sorted(keys, key=lambda k: [last if v is False else v for v in k]),
+                )
+                self.assertEqual(len(set(map(tuple, keys))), len(keys))
+                for method in ("checkpoint", "quants", "auto"):
+                    try:
+                        answer = self.Ledger.balances_at(
+                            at,
+                            group_by=group_by,
+                            product_ids=self.products.ids,
+                            method=method,
+                            compact=True,
+                        )
+                    except UserError:  # no checkpoint
+                        continue
+                    self.assertEqual(answer, expected, f"{method} {group_by} at {at}")
+                with patch.object(Checkpoint, "_first_valid_after", return_value=none):
+                    try:
+                        answer = self.Ledger.balances_at(
+                            at,
+                            group_by=group_by,
+                            product_ids=self.products.ids,
+                            method="checkpoint",
+                            compact=True,
+                        )
+                    except UserError:  # no checkpoint before
+                        continue
+                self.assertEqual(answer, expected, f"checkpoint before at {at}")
+            if at < self.early.moment:
+                continue  # no checkpoint before: the ledger alone
+            dated = {}
+            for method in ("ledger", "checkpoint"):
+                query, used = self.Ledger._balance_sql(
+                    at,
+                    ["product", "location", "lot"],
+                    self.company.ids,
+                    product_ids=self.products.ids,
+                    method=method,
+                    with_last_date=True,
+                )
+                self.env.cr.execute(query)
+                dated[used] = self.env.cr.fetchall()
+            self.assertEqual(dated["checkpoint"], dated["ledger"], at)
