@@ -190,8 +190,21 @@ class InventoryBalanceRunCorrections(models.AbstractModel):
         self.env.invalidate_all()
         # The reported rules that read the quants only, checked again: the
         # corrections may have settled them (a reservation above on hand
-        # that the reservations explained).
-        self._run_checks(product_ids, codes=RECHECKED_AFTER)
+        # that the reservations explained).  The aged inventory only where
+        # the batch has its findings (it reads every incoming line; the
+        # corrections, which bring quants and ledger together, make none).
+        codes = RECHECKED_AFTER
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM inventory_balance_run_line WHERE run_id = %s "
+                "AND rule_code = 'ageing_on_hand' AND product_id = ANY(%s) LIMIT 1",
+                self.id,
+                product_ids,
+            )
+        )
+        if not self.env.cr.fetchone():
+            codes = tuple(code for code in codes if code != "ageing_on_hand")
+        self._run_checks(product_ids, codes=codes)
         return taken
 
     @staticmethod
