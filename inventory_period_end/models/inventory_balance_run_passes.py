@@ -55,8 +55,10 @@ class InventoryBalanceRunPasses(models.AbstractModel):
             with ledger._aggregation_settings(work_mem="256MB"):
                 self._create_line_totals_table(ctx)
         if code in COMPARE_RULES and not ctx.get("compare"):
+            # From a checkpoint, grouped by sorting as the engine groups its
+            # balances there (``_tune_for_aggregation``).
             with ledger._aggregation_settings(
-                work_mem="256MB" if whole_ledger else None
+                balances=not whole_ledger, work_mem="256MB"
             ):
                 self._create_compare_table(ctx)
 

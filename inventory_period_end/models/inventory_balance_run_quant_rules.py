@@ -193,13 +193,22 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
               JOIN product_product pp ON pp.id = q.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
+               AND pt.is_storable %(products)s
                AND q.lot_id IS NULL AND pt.tracking <> 'none'
              GROUP BY q.product_id, q.location_id, q.package_id, q.owner_id
             HAVING ABS(SUM(q.quantity)) > %(tolerance)s
             """,
+            products=self._run_products_filter_sql(ctx),
             tolerance=ctx["tolerance"],
         )
+
+    def _run_products_filter_sql(self, ctx, product="pp"):
+        """The condition of ``run_products`` on a product row already joined
+        with its template ``pt`` (the template's storable flag tested by the
+        caller): the scope's products, without joining the products again."""
+        if ctx["product_ids"] is None:
+            return SQL()
+        return SQL("AND %s.id = ANY(%s)", SQL.identifier(product), ctx["product_ids"])
 
     def _rule_serial_quantity_sql(self, ctx):
         """(d) Serial numbers whose stock in the scope is not one unit in one
@@ -219,7 +228,7 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
               JOIN product_product pp ON pp.id = q.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE q.location_id IN (SELECT id FROM run_locations)
-               AND q.product_id IN (SELECT id FROM run_products)
+               AND pt.is_storable %(products)s
                AND q.lot_id IS NOT NULL AND pt.tracking = 'serial'
                AND q.quantity <> 0
              GROUP BY q.product_id, q.lot_id
@@ -227,6 +236,7 @@ class InventoryBalanceRunQuantRules(models.AbstractModel):
                 AND ABS(SUM(q.quantity)) > %(tolerance)s
                 OR COUNT(DISTINCT q.location_id) FILTER (WHERE q.quantity > 0) > 1
             """,
+            products=self._run_products_filter_sql(ctx),
             tolerance=ctx["tolerance"],
             several=self.env._("in several locations: "),
             held=self.env._("held in: "),
