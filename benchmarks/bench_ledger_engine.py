@@ -262,6 +262,24 @@ def history_moments(env, first, count=20, seed=17):
     return month_ends, randoms
 
 
+def second_without_lines_after(env, at):
+    """``at``, or the nearest earlier second with no done line dated within
+    the second after it.  The generator dates lines to the microsecond, and
+    Odoo's native figure at ``at`` counts a line at ``at`` + 0.35 s that the
+    engine (like a real Odoo ledger, dated to the second) places after it:
+    the native comparison is made where both readings agree."""
+    one = datetime.timedelta(seconds=1)
+    while True:
+        env.cr.execute(
+            "SELECT 1 FROM stock_move_line WHERE state = 'done' "
+            "AND date > %s AND date < %s LIMIT 1",
+            (at, at + one),
+        )
+        if not env.cr.fetchone():
+            return at
+        at -= one
+
+
 def backdated_adjustment(env):
     """Five units found in a bin by an adjustment dated 15 months back
     (committed); returns its date."""
@@ -490,6 +508,7 @@ def bench_history(
         ]
         native_times = []
         for at in sample:
+            at = second_without_lines_after(env, at)
             env.invalidate_all()
             started = time.perf_counter()
             native = {p.id: p.qty_available for p in products.with_context(to_date=at)}
